@@ -109,7 +109,29 @@ pg_stop() {
   as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# odoo_bin ARGS...: run odoo-bin on our cluster with our addons path (in the foreground).
+# For a background server use: odoo_bin_cmd ARGS...; "${ODOO_CMD[@]}" &  (so $! is Odoo itself).
+odoo_bin_cmd() {
+  ODOO_CMD=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" --addons-path="$ODOO_SRC/addons,$REPO"
+            --db_host="$PGHOST" --db_port="$PGPORT" --db_user=odoo "$@")
+}
 odoo_bin() {
-  "$VENV/bin/python" "$ODOO_SRC/odoo-bin" --addons-path="$ODOO_SRC/addons,$REPO" \
-    --db_host="$PGHOST" --db_port="$PGPORT" --db_user=odoo "$@"
+  odoo_bin_cmd "$@"
+  "${ODOO_CMD[@]}"
+}
+
+# http_up URL: true when something answers HTTP there.
+http_up() {
+  "$VENV/bin/python" -c 'import sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=3)
+except urllib.error.HTTPError:
+    pass
+except Exception:
+    sys.exit(1)' "$1"
+}
+
+# A free TCP port on 127.0.0.1 (so several test runs can share a machine).
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

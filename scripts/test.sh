@@ -22,7 +22,7 @@ fi
 WORK="$(mktemp -d /var/tmp/sfcn-test.XXXXXX)"
 chmod 755 "$WORK"
 DB="sfcn_test"
-HTTP_PORT="${SFCN_TEST_PORT:-18069}"
+HTTP_PORT="${SFCN_TEST_PORT:-$(free_port)}"
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
@@ -31,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 SFCN_PG_FSYNC=off SFCN_PGPORT="${SFCN_TEST_PGPORT:-55432}" pg_start "$WORK/pgdata"
+if http_up "http://127.0.0.1:$HTTP_PORT/"; then die "port $HTTP_PORT is already serving something"; fi
 
 TAGS="${SFCN_TEST_TAGS:-/sales_funnel_cn}"
 status=0
@@ -72,11 +73,12 @@ fi
 # ---- 2. repo-level end-to-end tests (JSON-RPC against a running server) ------------------------------
 if [ -d "$REPO/tests" ] && ls "$REPO"/tests/test_*.py >/dev/null 2>&1; then
   log "End-to-end tests: serving $DB on 127.0.0.1:$HTTP_PORT"
-  odoo_bin -d "$DB" --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --max-cron-threads=0 \
-    --db_maxconn=64 --log-level=warn >"$WORK/e2e-server.log" 2>&1 &
+  odoo_bin_cmd -d "$DB" --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --max-cron-threads=0 \
+    --db_maxconn=64 --log-level=warn
+  "${ODOO_CMD[@]}" >"$WORK/e2e-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$HTTP_PORT/web/webclient/version_info" -H 'Content-Type: application/json' -d '{}' >/dev/null 2>&1 && break
+    http_up "http://127.0.0.1:$HTTP_PORT/web/login" && break
     sleep 1
   done
   set +e

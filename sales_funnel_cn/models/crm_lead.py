@@ -1,12 +1,18 @@
 from odoo import api, fields, models
 
 
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     days_in_stage = fields.Integer(
         compute="_compute_days_in_stage",
         help="Whole days since the deal entered its current stage.",
+    )
+    date_last_followup = fields.Datetime(
+        "Last Follow-up", index=True, copy=False, readonly=True,
+        help="Last time the deal was followed up: a logged call, a note or message, an activity done or a "
+             "stage change. The public pool's reclaim rule reads it.",
     )
 
     @api.depends("date_last_stage_update")
@@ -15,3 +21,23 @@ class CrmLead(models.Model):
         for lead in self:
             since = lead.date_last_stage_update or lead.create_date or now
             lead.days_in_stage = max((now - since).days, 0)
+
+    def write(self, vals):
+        if "stage_id" in vals and "date_last_followup" not in vals \
+                and any(lead.stage_id.id != vals["stage_id"] for lead in self):
+            vals = dict(vals, date_last_followup=fields.Datetime.now())
+        return super().write(vals)
+
+    def _mark_followup(self, when=None):
+        """Record a follow-up on these deals (calls, notes, activities done and stage changes call it)."""
+        if self:
+            self.sudo().write({"date_last_followup": when or fields.Datetime.now()})
+
+    def message_post(self, **kwargs):
+        """A note or message written by someone, or an activity marked done, is a follow-up;
+        incoming e-mails and system notifications are not."""
+        message = super().message_post(**kwargs)
+        if message.message_type == "comment" or (
+                message.subtype_id and message.subtype_id == self.env.ref("mail.mt_activities", False)):
+            self._mark_followup()
+        return message

@@ -61,3 +61,27 @@ class TestFoundation(SalesFunnelCommon):
         arch = self.env["crm.lead"].with_context(lang="zh_CN").get_view(
             self.env.ref("crm.crm_lead_view_form").id, "form")["arch"]
         self.assertIn("销售漏斗", arch)
+
+    def test_followup_date_moves_on_note_activity_and_stage_change(self):
+        deal = self._new_deal()
+        self.assertFalse(deal.date_last_followup)
+        past = fields.Datetime.now() - timedelta(days=20)
+        deal.date_last_followup = past
+        # a system notification is not a follow-up
+        deal.message_post(body="automatic", message_type="notification")
+        self.assertEqual(deal.date_last_followup, past)
+        # a note logged by the rep is
+        deal.with_user(self.rep).message_post(body="客户要求下周演示", message_type="comment",
+                                              subtype_xmlid="mail.mt_note")
+        self.assertGreater(deal.date_last_followup, past)
+        # an activity marked done is
+        deal.date_last_followup = past
+        activity = deal.activity_schedule("mail.mail_activity_data_call", user_id=self.rep.id)
+        activity.with_user(self.rep).action_feedback("已电话沟通")
+        self.assertGreater(deal.date_last_followup, past)
+        # a stage change is; writing the same stage again is not
+        deal.date_last_followup = past
+        deal.stage_id = deal.stage_id
+        self.assertEqual(deal.date_last_followup, past)
+        deal.stage_id = self.stages.filtered(lambda s: s != deal.stage_id)[:1]
+        self.assertGreater(deal.date_last_followup, past)
