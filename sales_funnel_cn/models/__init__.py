@@ -1,1 +1,3 @@
-from . import crm_lead, res_config_settings
+from . import crm_lead
+from . import crm_lead_grade
+from . import res_config_settings

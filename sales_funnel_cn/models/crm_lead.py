@@ -1,5 +1,6 @@
-from odoo import api, fields, models
-
+from odoo import api
+from odoo import fields
+from odoo import models
 
 
 class CrmLead(models.Model):

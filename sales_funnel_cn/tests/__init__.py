@@ -1,1 +1,3 @@
-from . import test_foundation, test_i18n, test_ui
+from . import test_foundation
+from . import test_i18n
+from . import test_ui

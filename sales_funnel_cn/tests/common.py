@@ -1,5 +1,6 @@
 from odoo import Command
-from odoo.tests.common import TransactionCase, new_test_user
+from odoo.tests.common import TransactionCase
+from odoo.tests.common import new_test_user
 
 
 class SalesFunnelCommon(TransactionCase):

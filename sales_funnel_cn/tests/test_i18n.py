@@ -1,7 +1,8 @@
 import polib
 
 from odoo.modules.module import get_module_path
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase
+from odoo.tests import tagged
 from odoo.tools.translate import TranslationModuleReader
 
 
