@@ -12,4 +12,4 @@ test:
 bench:
 	@bash scripts/bench.sh
 lint:
-	@bash -c 'source scripts/lib.sh && resolve_odoo && ensure_venv && "$$VENV/bin/ruff" check . && PYTHONPATH="$$ODOO_SRC" "$$VENV/bin/pylint" --rcfile=.pylintrc sales_funnel_cn'
+	@bash scripts/lint.sh
