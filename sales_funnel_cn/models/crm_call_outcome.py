@@ -22,6 +22,7 @@ class CrmCallOutcome(models.Model):
     _name = "crm.call.outcome"
     _description = "Call Outcome"
     _order = "sequence, id"
+    _rec_names_search = ["code", "name"]
 
     name = fields.Char("Meaning", required=True, translate=True)
     code = fields.Char(required=True, help="Short code written on every call, e.g. N/A, W/N, D, C.")
