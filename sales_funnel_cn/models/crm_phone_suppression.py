@@ -4,6 +4,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.tools import format_datetime
 
 REASONS = [
     ("invalid", "Invalid Number (W/N)"),
@@ -52,7 +53,7 @@ class CrmPhoneSuppression(models.Model):
         reason = dict(self._fields["reason"]._description_selection(self.env))[self.reason]
         return self.env._("%(number)s is flagged %(reason)s since %(date)s by %(user)s",
                           number=self.phone_sanitized, reason=reason,
-                          date=fields.Datetime.to_string(self.date), user=self.user_id.name or "-")
+                          date=format_datetime(self.env, self.date), user=self.user_id.name or "-")
 
     @api.model
     def _find(self, numbers=(), partners=None):
