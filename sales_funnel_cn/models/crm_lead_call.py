@@ -50,7 +50,7 @@ class CrmLead(models.Model):
                   ("call_phone_normalized", "in", Suppression._search([]).subselect("phone_sanitized")),
                   ("partner_id", "in", Suppression._search([("partner_id", "!=", False)]).subselect("partner_id"))]
         positive = (operator == "=") == bool(value)
-        return domain if positive else ["!"] + domain
+        return domain if positive else ["!", *domain]
 
     def _compute_call_due_today(self):
         due = self.search([("id", "in", self.ids), ("call_due_today", "=", True)])

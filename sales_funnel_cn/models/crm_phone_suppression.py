@@ -63,7 +63,7 @@ class CrmPhoneSuppression(models.Model):
         if numbers:
             domain = [("phone_sanitized", "in", numbers)]
         if partners:
-            domain = ["|", ("partner_id", "in", partners.ids)] + domain if domain else \
+            domain = ["|", ("partner_id", "in", partners.ids), *domain] if domain else \
                 [("partner_id", "in", partners.ids)]
         if not domain:
             return self.browse()

@@ -89,7 +89,7 @@ class CrmCallReport(models.Model):
         counts = COUNTS
         result = {}
         for row in self._read_group(domain, list(groupby), [f"{c}:sum" for c in counts]):
-            key, sums = row[:len(groupby)], dict(zip(counts, row[len(groupby):]))
+            key, sums = row[:len(groupby)], dict(zip(counts, row[len(groupby):], strict=False))
             for rate, (num, den) in RATES.items():
                 sums[rate] = self._rate(sums[num], sums[den])
             result[key[0] if len(key) == 1 else key] = sums

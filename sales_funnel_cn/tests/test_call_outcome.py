@@ -70,7 +70,8 @@ class TestCallOutcome(SalesFunnelCommon):
             self._call("N/A", lead=other, user=self.rep2)
 
     def test_blacklist_number_and_contact(self):
-        other_number = self._new_deal("外呼测试 D", phone="020 8888 8888", partner_id=self.customer.id)  # same contact, another number
+        # same contact, another number
+        other_number = self._new_deal("外呼测试 D", phone="020 8888 8888", partner_id=self.customer.id)
         self._call("B/L")
         self.assertTrue(self.lead.call_suppressed)
         self.assertTrue(other_number.call_suppressed, "the blacklisted contact is flagged on every lead")
@@ -182,10 +183,10 @@ class TestCallRates(SalesFunnelCommon):
         month = [("date", ">=", "2026-03-01"), ("date", "<", "2026-04-01")]
         rates = Report._rates(month)
         expected = {
-            self.rep: dict(call_count=8, connected_count=5, connected_rate=62.5, hangup_rate=20.0,
-                           conversation_rate=60.0, conversion_rate=40.0),
-            self.rep2: dict(call_count=2, connected_count=1, connected_rate=50.0, hangup_rate=0.0,
-                            conversation_rate=100.0, conversion_rate=100.0),
+            self.rep: {"call_count": 8, "connected_count": 5, "connected_rate": 62.5, "hangup_rate": 20.0,
+                           "conversation_rate": 60.0, "conversion_rate": 40.0},
+            self.rep2: {"call_count": 2, "connected_count": 1, "connected_rate": 50.0, "hangup_rate": 0.0,
+                            "conversation_rate": 100.0, "conversion_rate": 100.0},
         }
         for user, figures in expected.items():
             for key, value in figures.items():
