@@ -17,13 +17,13 @@ class CrmCallLog(models.Model):
     _order = "date desc, id desc"
     _rec_name = "phone"
 
-    lead_id = fields.Many2one("crm.lead", "Lead", index=True, ondelete="cascade")
+    lead_id = fields.Many2one("crm.lead", index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", "Contact", index="btree_not_null", ondelete="set null")
     user_id = fields.Many2one("res.users", "Salesperson", required=True, index=True,
                               default=lambda self: self.env.user)
     team_id = fields.Many2one("crm.team", "Sales Team", index="btree_not_null")
     date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
-    outcome_id = fields.Many2one("crm.call.outcome", "Outcome", required=True, ondelete="restrict")
+    outcome_id = fields.Many2one("crm.call.outcome", required=True, ondelete="restrict")
     code = fields.Char(related="outcome_id.code", string="Code")
     phone = fields.Char("Number", required=True)
     phone_sanitized = fields.Char("Normalized Number", compute="_compute_phone_sanitized", store=True,

@@ -40,13 +40,13 @@ class CrmCallOutcome(models.Model):
         "Retry After (Hours)", default=0,
         help="The lead is due for a call again after this delay (0: no retry scheduled).")
     unreachable_after = fields.Integer(
-        "Unreachable After", default=0,
+        default=0,
         help="After this many consecutive calls with this outcome the number is flagged 长期未接通 "
              "(0: never).")
     cooldown_days = fields.Integer("Cool-down (Days)", default=0)
-    lost_reason_id = fields.Many2one("crm.lost.reason", "Lost Reason")
+    lost_reason_id = fields.Many2one("crm.lost.reason")
     activity_type_id = fields.Many2one(
-        "mail.activity.type", "Activity Type", help="Activity scheduled on the lead by this outcome.")
+        "mail.activity.type", help="Activity scheduled on the lead by this outcome.")
     activity_days = fields.Integer("Activity In (Days)", default=1)
 
     _sql_constraints = [
@@ -66,7 +66,7 @@ class CrmCallOutcome(models.Model):
         """The active outcome with this code, or a clear error."""
         outcome = self.search([("code", "=", (code or "").strip())], limit=1)
         if not outcome:
-            known = ", ".join(self.search([]).mapped("code"))
+            known = ", ".join(self.search([("code", "!=", False)], limit=50).mapped("code"))
             raise UserError(self.env._("Unknown call outcome code %(code)r. Known codes: %(known)s",
                                        code=code, known=known))
         return outcome

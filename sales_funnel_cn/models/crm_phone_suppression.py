@@ -4,6 +4,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import format_datetime
 
 REASONS = [
@@ -21,10 +22,10 @@ def normalize_phone(number, region="CN"):
     raw = str(number).strip()
     try:
         parsed = phonenumbers.parse(raw, region)
-        if phonenumbers.is_possible_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
-        pass
+        parsed = None
+    if parsed is not None and phonenumbers.is_possible_number(parsed):
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     digits = "".join(ch for ch in raw if ch.isdigit())
     return digits or False
 
@@ -43,10 +44,10 @@ class CrmPhoneSuppression(models.Model):
     reason = fields.Selection(REASONS, required=True, readonly=True)
     date = fields.Datetime("Flagged On", required=True, default=fields.Datetime.now, readonly=True)
     user_id = fields.Many2one("res.users", "Flagged By", default=lambda self: self.env.user, readonly=True)
-    call_id = fields.Many2one("crm.call.log", "Call", readonly=True, ondelete="set null")
+    call_id = fields.Many2one("crm.call.log", readonly=True, ondelete="set null")
     active = fields.Boolean(default=True, readonly=True)
     date_cleared = fields.Datetime("Cleared On", readonly=True)
-    cleared_by_id = fields.Many2one("res.users", "Cleared By", readonly=True)
+    cleared_by_id = fields.Many2one("res.users", readonly=True)
 
     def _describe(self):
         self.ensure_one()
@@ -59,15 +60,14 @@ class CrmPhoneSuppression(models.Model):
     def _find(self, numbers=(), partners=None):
         """Active suppressions hitting these normalized numbers or contacts (indexed lookups)."""
         numbers = [n for n in numbers if n]
-        domain = []
+        parts = []
         if numbers:
-            domain = [("phone_sanitized", "in", numbers)]
+            parts.append([("phone_sanitized", "in", numbers)])
         if partners:
-            domain = ["|", ("partner_id", "in", partners.ids), *domain] if domain else \
-                [("partner_id", "in", partners.ids)]
-        if not domain:
+            parts.append([("partner_id", "in", partners.ids)])
+        if not parts:
             return self.browse()
-        return self.sudo().search(domain)
+        return self.sudo().search(expression.OR(parts))
 
     def action_clear(self):
         """Managers clear a flag; the record stays (archived) with who and when, and leads log it."""

@@ -11,10 +11,10 @@ class CrmCallLogWizard(models.TransientModel):
     _name = "crm.call.log.wizard"
     _description = "Log a Call"
 
-    lead_id = fields.Many2one("crm.lead", "Lead")
+    lead_id = fields.Many2one("crm.lead")
     partner_id = fields.Many2one("res.partner", "Contact")
     phone = fields.Char("Number", compute="_compute_phone", store=True, readonly=False)
-    outcome_id = fields.Many2one("crm.call.outcome", "Outcome", required=True)
+    outcome_id = fields.Many2one("crm.call.outcome", required=True)
     outcome_effect = fields.Selection(related="outcome_id.effect")
     duration = fields.Float("Duration (Minutes)")
     purpose = fields.Char(required=True)
