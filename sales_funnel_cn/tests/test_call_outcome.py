@@ -20,6 +20,7 @@ class TestCallOutcome(SalesFunnelCommon):
         cls.Outcome = cls.env["crm.call.outcome"]
         cls.Call = cls.env["crm.call.log"]
         cls.Suppression = cls.env["crm.phone.suppression"]
+        cls.Suppression.search([]).write({"active": False})  # start from no flagged number
         cls.lead = cls._new_deal("外呼测试 A", phone="138 0013 8000", partner_id=cls.customer.id)
         cls.when = datetime(2026, 3, 2, 10, 0, 0)
 
@@ -143,10 +144,17 @@ class TestCallOutcome(SalesFunnelCommon):
             "lead_id": later.id, "outcome_code": "N/A", "purpose": "挖需求",
             "date": fields.Datetime.now() + timedelta(days=2)})
         self._call("N/A")  # retry due on 2026-03-02: overdue, so due today
+        callback_today = self._new_deal("外呼测试 H", phone="13500135000")
+        callback_later = self._new_deal("外呼测试 I", phone="13400134000")
+        now = fields.Datetime.now()
+        self._call("待跟进", lead=callback_today, date=now - timedelta(days=1), callback_date=now)
+        self._call("待跟进", lead=callback_later, date=now, callback_date=now + timedelta(days=3))
         due = self.env["crm.lead"].search([("call_due_today", "=", True)])
         self.assertIn(fresh, due)
         self.assertIn(self.lead, due)
+        self.assertIn(callback_today, due)
         self.assertNotIn(later, due)
+        self.assertNotIn(callback_later, due)
 
     def test_wizard_warns_and_prefills(self):
         self._call("W/N")

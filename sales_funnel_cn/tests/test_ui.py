@@ -24,6 +24,7 @@ class TestCallOutcomeTour(HttpCase):
     def test_wn_call_flags_number_on_other_lead(self):
         admin = self.env.ref("base.user_admin")
         Lead = self.env["crm.lead"]
+        self.env["crm.phone.suppression"].search([]).write({"active": False})
         lead_a = Lead.create({"name": "SFCN 外呼 A", "type": "opportunity", "user_id": admin.id,
                               "phone": "138 0013 8000"})
         lead_b = Lead.create({"name": "SFCN 外呼 B", "type": "opportunity", "user_id": admin.id,
