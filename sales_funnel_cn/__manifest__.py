@@ -12,7 +12,13 @@
     "data": [
         "security/sales_funnel_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_call_outcome_data.xml",
         "views/crm_lead_views.xml",
+        "views/crm_call_outcome_views.xml",
+        "views/crm_phone_suppression_views.xml",
+        "views/crm_call_log_views.xml",
+        "views/crm_lead_call_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_funnel_menus.xml",
     ],

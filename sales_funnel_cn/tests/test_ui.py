@@ -16,3 +16,19 @@ class TestSalesFunnelTours(HttpCase):
             "date_last_stage_update": fields.Datetime.now() - timedelta(days=6, hours=1),
         })
         self.start_tour("/odoo", "sales_funnel_cn_open_deal", login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestCallOutcomeTour(HttpCase):
+
+    def test_wn_call_flags_number_on_other_lead(self):
+        admin = self.env.ref("base.user_admin")
+        Lead = self.env["crm.lead"]
+        self.env["crm.phone.suppression"].search([]).write({"active": False})
+        lead_a = Lead.create({"name": "SFCN 外呼 A", "type": "opportunity", "user_id": admin.id,
+                              "phone": "138 0013 8000"})
+        lead_b = Lead.create({"name": "SFCN 外呼 B", "type": "opportunity", "user_id": admin.id,
+                              "phone": "+86-13800138000"})
+        self.start_tour(f"/odoo/crm/{lead_a.id}", "sales_funnel_cn_call_wn", login="admin")
+        self.assertEqual(lead_a.call_log_ids.outcome_id.code, "W/N")
+        self.assertTrue(lead_b.call_suppressed)

@@ -1,0 +1,120 @@
+from datetime import timedelta
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+
+from .crm_phone_suppression import normalize_phone
+
+
+class CrmCallLog(models.Model):
+    """One telesales call and its outcome code (外呼小结). Creating a call applies the code's effect."""
+
+    _name = "crm.call.log"
+    _description = "Call Log"
+    _order = "date desc, id desc"
+    _rec_name = "phone"
+
+    lead_id = fields.Many2one("crm.lead", index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", "Contact", index="btree_not_null", ondelete="set null")
+    user_id = fields.Many2one("res.users", "Salesperson", required=True, index=True,
+                              default=lambda self: self.env.user)
+    team_id = fields.Many2one("crm.team", "Sales Team", index="btree_not_null")
+    date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
+    outcome_id = fields.Many2one("crm.call.outcome", required=True, ondelete="restrict")
+    code = fields.Char(related="outcome_id.code", string="Code")
+    phone = fields.Char("Number", required=True)
+    phone_sanitized = fields.Char("Normalized Number", compute="_compute_phone_sanitized", store=True,
+                                  index=True)
+    duration = fields.Float("Duration (Minutes)")
+    purpose = fields.Char(required=True, help="没有明确目的不可以进行跟进: every call needs a purpose.")
+    note = fields.Text()
+    callback_date = fields.Datetime("Callback On")
+
+    _sql_constraints = [
+        ("duration_positive", "CHECK(duration >= 0)", "A call duration cannot be negative."),
+    ]
+
+    @api.depends("phone")
+    def _compute_phone_sanitized(self):
+        for call in self:
+            call.phone_sanitized = normalize_phone(call.phone)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Outcome = self.env["crm.call.outcome"]
+        for vals in vals_list:
+            if "outcome_code" in vals:
+                vals["outcome_id"] = Outcome._from_code(vals.pop("outcome_code")).id
+            if not (vals.get("purpose") or "").strip():
+                raise ValidationError(self.env._("A call needs a purpose (没有明确目的不可以进行跟进)."))
+            if not vals.get("outcome_id"):
+                raise ValidationError(self.env._("A call needs an outcome code."))
+            lead = self.env["crm.lead"].browse(vals.get("lead_id"))
+            if lead:
+                vals.setdefault("partner_id", lead.partner_id.id)
+                vals.setdefault("team_id", lead.team_id.id)
+                vals.setdefault("phone", lead.phone or lead.mobile or lead.partner_id.phone)
+            elif vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals.setdefault("phone", partner.phone or partner.mobile)
+            if not vals.get("phone"):
+                raise ValidationError(self.env._("A call needs a phone number."))
+            outcome = Outcome.browse(vals["outcome_id"])
+            if outcome.effect == "callback" and not vals.get("callback_date"):
+                raise ValidationError(self.env._(
+                    "Outcome %(code)s needs the callback date the contact agreed to.", code=outcome.code))
+            suppressed = self.env["crm.phone.suppression"]._find(
+                [normalize_phone(vals["phone"])], self.env["res.partner"].browse(vals.get("partner_id")))
+            if suppressed:
+                raise UserError(self.env._(
+                    "Do not call this number: %(why)s. A sales manager can clear the flag.",
+                    why="; ".join(s._describe() for s in suppressed)))
+        calls = super().create(vals_list)
+        for call in calls:
+            call._apply_effect()
+        return calls
+
+    def _apply_effect(self):
+        """Apply the outcome's effect kind with its parameters, then record the follow-up."""
+        self.ensure_one()
+        outcome, lead, when = self.outcome_id, self.lead_id.sudo(), self.date
+        lead_vals = {}
+        if lead:
+            lead_vals["call_na_count"] = 0 if outcome.is_connected else lead.call_na_count + 1
+            lead_vals["call_next_date"] = False
+        if outcome.retry_hours:
+            lead_vals["call_next_date"] = when + timedelta(hours=outcome.retry_hours)
+        Suppression = self.env["crm.phone.suppression"].sudo()
+        flag = {"phone_sanitized": self.phone_sanitized, "date": when, "user_id": self.user_id.id,
+                "call_id": self.id}
+        if outcome.effect == "invalid":
+            Suppression.create(dict(flag, reason="invalid"))
+        elif outcome.effect == "blacklist":
+            Suppression.create(dict(flag, reason="blacklist", partner_id=self.partner_id.id))
+        elif outcome.effect == "cooldown" and lead:
+            until = when + timedelta(days=outcome.cooldown_days)
+            lead_vals.update(call_cooldown_until=until, call_next_date=until)
+        elif outcome.effect == "callback" and lead:
+            lead_vals["call_next_date"] = self.callback_date
+            self._schedule_activity(lead, outcome, fields.Date.to_date(self.callback_date))
+        elif outcome.effect in ("potential", "target") and lead:
+            lead_vals["customer_grade"] = "D" if outcome.effect == "potential" else "C"
+            self._schedule_activity(lead, outcome, fields.Date.to_date(when) + timedelta(days=outcome.activity_days))
+        if (outcome.unreachable_after and lead
+                and lead_vals.get("call_na_count", 0) >= outcome.unreachable_after):
+            Suppression.create(dict(flag, reason="unreachable"))
+        self.env["crm.lead"].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
+        if lead:
+            lead.write(lead_vals)
+            if outcome.effect == "lost":
+                lead.action_set_lost(lost_reason_id=outcome.lost_reason_id.id)
+            lead._mark_followup(when)
+
+    def _schedule_activity(self, lead, outcome, deadline):
+        activity_type = outcome.activity_type_id or self.env.ref("mail.mail_activity_data_call")
+        lead.activity_schedule(
+            activity_type_id=activity_type.id, date_deadline=deadline,
+            summary=self.purpose, note=self.note or "", user_id=self.user_id.id)

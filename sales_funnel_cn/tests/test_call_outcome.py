@@ -1,0 +1,226 @@
+from datetime import datetime
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import SalesFunnelCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCallOutcome(SalesFunnelCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Outcome = cls.env["crm.call.outcome"]
+        cls.Call = cls.env["crm.call.log"]
+        cls.Suppression = cls.env["crm.phone.suppression"]
+        cls.Suppression.search([]).write({"active": False})  # start from no flagged number
+        cls.lead = cls._new_deal("外呼测试 A", phone="138 0013 8000", partner_id=cls.customer.id)
+        cls.when = datetime(2026, 3, 2, 10, 0, 0)
+
+    @classmethod
+    def _new_deal(cls, name="Test Deal", user=None, **vals):
+        vals.setdefault("partner_id", False)
+        return super()._new_deal(name, user=user, **vals)
+
+    def _call(self, code, lead=None, user=None, **vals):
+        lead = lead or self.lead
+        return self.Call.with_user(user or self.rep).create({
+            "lead_id": lead.id, "outcome_code": code, "purpose": "挖需求", "date": self.when, **vals})
+
+    def test_codes_loaded(self):
+        codes = set(self.Outcome.search([]).mapped("code"))
+        self.assertLessEqual({"N/A", "W/N", "B/L", "Cut", "R/J", "No Need", "待跟进", "D", "C"}, codes)
+
+    def test_na_retry_then_unreachable(self):
+        self._call("N/A")
+        self.assertEqual(self.lead.call_next_date, self.when + timedelta(hours=4))
+        self.assertEqual(self.lead.call_na_count, 1)
+        self.assertEqual(self.lead.date_last_followup, self.when)
+        for _i in range(3):
+            self._call("N/A")
+        self.assertFalse(self.lead.call_suppressed)
+        self._call("N/A")
+        self.assertTrue(self.lead.call_suppressed)
+        flag = self.Suppression.search([("phone_sanitized", "=", "+8613800138000")])
+        self.assertEqual(flag.reason, "unreachable")
+
+    def test_connected_call_resets_na_count(self):
+        self._call("N/A")
+        self._call("N/A")
+        self._call("Cut")
+        self.assertEqual(self.lead.call_na_count, 0)
+        self.assertEqual(self.lead.call_next_date, self.when + timedelta(hours=24))
+
+    def test_wn_flags_number_on_other_lead_written_differently(self):
+        other = self._new_deal("外呼测试 B", phone="+86-138-0013-8000", user=self.rep2)
+        unrelated = self._new_deal("外呼测试 C", phone="13900139000")
+        self._call("W/N")
+        self.assertTrue(other.call_suppressed)
+        self.assertIn("+8613800138000", other.call_suppression_note)
+        self.assertFalse(unrelated.call_suppressed)
+        due = self.env["crm.lead"].search([("call_due_today", "=", True), ("id", "in", (other | unrelated).ids)])
+        self.assertEqual(due, unrelated)
+        with self.assertRaisesRegex(UserError, r"\+8613800138000 is flagged Invalid Number"):
+            self._call("N/A", lead=other, user=self.rep2)
+
+    def test_blacklist_number_and_contact(self):
+        # same contact, another number
+        other_number = self._new_deal("外呼测试 D", phone="020 8888 8888", partner_id=self.customer.id)
+        self._call("B/L")
+        self.assertTrue(self.lead.call_suppressed)
+        self.assertTrue(other_number.call_suppressed, "the blacklisted contact is flagged on every lead")
+
+    def test_manager_clears_flag_logged(self):
+        self._call("W/N")
+        flag = self.Suppression.search([("phone_sanitized", "=", "+8613800138000")])
+        with self.assertRaises(AccessError):
+            flag.with_user(self.rep).action_clear()
+        flag.with_user(self.manager).action_clear()
+        self.assertFalse(self.lead.call_suppressed)
+        self.assertFalse(flag.active)
+        self.assertEqual(flag.cleared_by_id, self.manager)
+        self.assertTrue(self.lead.message_ids.filtered(lambda m: "cleared" in (m.body or "")))
+        self._call("N/A")  # may be called again
+
+    def test_rj_cools_down(self):
+        now = fields.Datetime.now()
+        self._call("R/J", date=now)
+        self.assertEqual(self.lead.call_cooldown_until, now + timedelta(days=90))
+        self.assertFalse(self.lead.call_due_today)
+
+    def test_no_need_marks_lost(self):
+        self._call("No Need")
+        self.assertFalse(self.lead.active)
+        self.assertEqual(self.lead.lost_reason_id, self.env.ref("sales_funnel_cn.lost_reason_call_no_need"))
+
+    def test_callback_requires_date_and_schedules_activity(self):
+        with self.assertRaises(ValidationError):
+            self._call("待跟进")
+        callback = self.when + timedelta(days=2)
+        self._call("待跟进", callback_date=callback)
+        self.assertEqual(self.lead.call_next_date, callback)
+        self.assertEqual(self.lead.activity_ids.date_deadline, callback.date())
+
+    def test_d_and_c(self):
+        self._call("D")
+        self.assertEqual(self.lead.customer_grade, "D")
+        self.assertEqual(self.lead.activity_ids.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self._call("C")
+        self.assertEqual(self.lead.customer_grade, "C")
+        self.assertIn(self.env.ref("mail.mail_activity_data_meeting"), self.lead.activity_ids.activity_type_id)
+
+    def test_purpose_required(self):
+        with self.assertRaises(ValidationError):
+            self._call("N/A", purpose="  ")
+
+    def test_unknown_code_rpc(self):
+        with self.assertRaisesRegex(UserError, "Unknown call outcome code 'X/Y'"):
+            self.lead.with_user(self.rep).log_call("X/Y", "挖需求")
+        self.assertFalse(self.lead.call_log_ids)
+        call_id = self.lead.with_user(self.rep).log_call("N/A", "挖需求")
+        self.assertEqual(self.Call.browse(call_id).outcome_id.code, "N/A")
+
+    def test_codes_editable_by_managers_only(self):
+        na = self.env.ref("sales_funnel_cn.call_outcome_na")
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):
+            na.with_user(self.rep).write({"retry_hours": 1})
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):
+            self.Outcome.with_user(self.rep).create({"code": "X", "name": "X"})
+        na.with_user(self.manager).write({"retry_hours": 1})
+        self._call("N/A")
+        self.assertEqual(self.lead.call_next_date, self.when + timedelta(hours=1))
+
+    def test_due_today(self):
+        fresh = self._new_deal("外呼测试 E", phone="13700137000")
+        later = self._new_deal("外呼测试 F", phone="13600136000")
+        self.Call.with_user(self.rep).create({
+            "lead_id": later.id, "outcome_code": "N/A", "purpose": "挖需求",
+            "date": fields.Datetime.now() + timedelta(days=2)})
+        self._call("N/A")  # retry due on 2026-03-02: overdue, so due today
+        callback_today = self._new_deal("外呼测试 H", phone="13500135000")
+        callback_later = self._new_deal("外呼测试 I", phone="13400134000")
+        now = fields.Datetime.now()
+        self._call("待跟进", lead=callback_today, date=now - timedelta(days=1), callback_date=now)
+        self._call("待跟进", lead=callback_later, date=now, callback_date=now + timedelta(days=3))
+        due = self.env["crm.lead"].search([("call_due_today", "=", True)])
+        self.assertIn(fresh, due)
+        self.assertIn(self.lead, due)
+        self.assertIn(callback_today, due)
+        self.assertNotIn(later, due)
+        self.assertNotIn(callback_later, due)
+
+    def test_wizard_warns_and_prefills(self):
+        self._call("W/N")
+        other = self._new_deal("外呼测试 G", phone="+86 13800138000")
+        wizard = self.env["crm.call.log.wizard"].with_user(self.rep).create({
+            "lead_id": other.id, "outcome_id": self.env.ref("sales_funnel_cn.call_outcome_na").id,
+            "purpose": "挖需求"})
+        self.assertEqual(wizard.phone, "+86 13800138000")
+        self.assertIn("Invalid Number", wizard.warning)
+        with self.assertRaises(UserError):
+            wizard.action_log()
+
+
+@tagged("post_install", "-at_install")
+class TestCallRates(SalesFunnelCommon):
+
+    def test_rates_fixture(self):
+        """rep: N/A, N/A, Cut, R/J, D, C, No Need, W/N -> 8 calls, 5 connected, 1 cut, 3 conversations
+        (No Need, D, C), 2 conversions: 接通率 62.5, 挂线率 20, 洽谈率 60, 转化率 40.
+        rep2: N/A, D -> 2 calls, 1 connected, 1 conversion: 50, 0, 100, 100."""
+        Call = self.env["crm.call.log"]
+        day = datetime(2026, 3, 2, 9, 0)
+        self.customer.phone = False
+        for i, code in enumerate(["N/A", "N/A", "Cut", "R/J", "D", "C", "No Need", "W/N"]):
+            lead = self._new_deal(f"费率 {i}", phone=f"1380000{i:04d}")
+            Call.create({"lead_id": lead.id, "user_id": self.rep.id, "outcome_code": code,
+                         "purpose": "p", "date": day + timedelta(days=i % 2)})
+        for i, code in enumerate(["N/A", "D"]):
+            lead = self._new_deal(f"费率 B{i}", phone=f"1390000{i:04d}", user=self.rep2)
+            Call.create({"lead_id": lead.id, "user_id": self.rep2.id, "outcome_code": code,
+                         "purpose": "p", "date": day})
+        Report = self.env["crm.call.report"]
+        Report.env.flush_all()
+        month = [("date", ">=", "2026-03-01"), ("date", "<", "2026-04-01")]
+        rates = Report._rates(month)
+        expected = {
+            self.rep: {"call_count": 8, "connected_count": 5, "connected_rate": 62.5, "hangup_rate": 20.0,
+                           "conversation_rate": 60.0, "conversion_rate": 40.0},
+            self.rep2: {"call_count": 2, "connected_count": 1, "connected_rate": 50.0, "hangup_rate": 0.0,
+                            "conversation_rate": 100.0, "conversion_rate": 100.0},
+        }
+        for user, figures in expected.items():
+            for key, value in figures.items():
+                self.assertEqual(rates[user][key], value, f"{user.name} {key}")
+        # the pivot path (read_group) recomputes rates from the group's counts
+        groups = Report.read_group(month, ["call_count:sum", "connected_rate:avg", "hangup_rate:avg",
+                                           "conversation_rate:avg", "conversion_rate:avg"],
+                                   ["user_id", "date:day"], lazy=False)
+        by_user = {}
+        for group in groups:
+            by_user.setdefault(group["user_id"][0], []).append(group)
+        rep_days = sorted(by_user[self.rep.id], key=lambda g: g["date:day"])
+        # day 1: N/A, Cut, D, No Need -> 4 calls, 3 connected, 1 cut, 2 conversations, 1 conversion
+        self.assertEqual((rep_days[0]["call_count"], rep_days[0]["connected_rate"], rep_days[0]["hangup_rate"],
+                          rep_days[0]["conversion_rate"]), (4, 75.0, 33.33, 33.33))
+        total = Report.read_group(month, ["connected_rate:avg", "conversion_rate:avg"], [])
+        self.assertEqual((total[0]["connected_rate"], total[0]["conversion_rate"]), (60.0, 50.0))
+        # a rep only sees their own rates
+        own = Report.with_user(self.rep2)._rates(month)
+        self.assertEqual(list(own), [self.rep2])
+
+    def test_daily_progress(self):
+        self.env["ir.config_parameter"].sudo().set_param("sales_funnel_cn.call_daily_goal", 40)
+        lead = self._new_deal("进度", phone="13511112222")
+        self.env["crm.call.log"].with_user(self.rep).create(
+            {"lead_id": lead.id, "outcome_code": "D", "purpose": "p"})
+        progress = self.env["crm.call.report"]._daily_progress(self.rep)
+        self.assertEqual(progress, {"today_calls": 1, "today_conversions": 1, "goal_calls": 40,
+                                    "goal_conversions": 5})

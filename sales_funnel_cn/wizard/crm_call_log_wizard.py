@@ -1,0 +1,60 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+
+from ..models.crm_phone_suppression import normalize_phone
+
+
+class CrmCallLogWizard(models.TransientModel):
+    """Quick dialog to log a call from a lead, a kanban card or a contact."""
+
+    _name = "crm.call.log.wizard"
+    _description = "Log a Call"
+
+    lead_id = fields.Many2one("crm.lead")
+    partner_id = fields.Many2one("res.partner", "Contact")
+    phone = fields.Char("Number", compute="_compute_phone", store=True, readonly=False)
+    outcome_id = fields.Many2one("crm.call.outcome", required=True)
+    outcome_effect = fields.Selection(related="outcome_id.effect")
+    duration = fields.Float("Duration (Minutes)")
+    purpose = fields.Char(required=True)
+    note = fields.Text()
+    callback_date = fields.Datetime("Callback On")
+    warning = fields.Char(compute="_compute_warning")
+    goal_calls = fields.Integer(compute="_compute_progress")
+    goal_conversions = fields.Integer(compute="_compute_progress")
+    today_calls = fields.Integer("Calls Today", compute="_compute_progress")
+    today_conversions = fields.Integer("D + C Today", compute="_compute_progress")
+
+    @api.depends("lead_id", "partner_id")
+    def _compute_phone(self):
+        for wizard in self:
+            lead, partner = wizard.lead_id, wizard.partner_id
+            wizard.phone = lead.phone or lead.mobile or partner.phone or partner.mobile \
+                or lead.partner_id.phone or wizard.phone
+
+    @api.depends("phone", "partner_id", "lead_id")
+    def _compute_warning(self):
+        for wizard in self:
+            found = self.env["crm.phone.suppression"]._find(
+                [normalize_phone(wizard.phone)], wizard.partner_id | wizard.lead_id.partner_id)
+            wizard.warning = "; ".join(s._describe() for s in found) or False
+
+    def _compute_progress(self):
+        progress = self.env["crm.call.report"]._daily_progress(self.env.user)
+        for wizard in self:
+            wizard.update(progress)
+
+    def action_log(self):
+        self.ensure_one()
+        self.env["crm.call.log"].create({
+            "lead_id": self.lead_id.id,
+            "partner_id": (self.partner_id or self.lead_id.partner_id).id,
+            "phone": self.phone,
+            "outcome_id": self.outcome_id.id,
+            "duration": self.duration,
+            "purpose": self.purpose,
+            "note": self.note,
+            "callback_date": self.callback_date,
+        })
+        return {"type": "ir.actions.act_window_close"}
