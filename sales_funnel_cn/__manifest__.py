@@ -14,6 +14,9 @@
         "security/ir.model.access.csv",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_funnel_plan_views.xml",
+        "views/crm_lead_funnel_report_views.xml",
+        "wizard/crm_funnel_export_wizard_views.xml",
         "views/sales_funnel_menus.xml",
     ],
     "demo": [

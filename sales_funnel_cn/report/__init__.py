@@ -1,0 +1,2 @@
+from . import funnel_sheets
+from . import funnel_workbook
