@@ -54,7 +54,7 @@ class CrmFunnelPlan(models.Model):
                                           compute="_compute_reality")
     funnel_warning = fields.Char("Funnel Warning", compute="_compute_reality")
 
-    @api.depends("year", "team_id", "user_id")
+    @api.depends("year", "team_id.name", "user_id.name")
     def _compute_name(self):
         for plan in self:
             who = plan.user_id.name or plan.team_id.name or ""
