@@ -163,3 +163,39 @@ class TestFunnelExport(SalesFunnelCommon):
         labels = {c.value: c.row for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
         self.assertEqual(ws.cell(labels["所需合同总数"], 2).value, 100)
         self.assertEqual(ws.cell(labels["所需合同总数"], 3).value, 100)
+
+    def test_sheets_of_missing_features_are_omitted(self):
+        from ..report import funnel_sheets
+
+        class GhostSheet(funnel_sheets.SheetProvider):
+            sheet = "幽灵"
+            models = ("crm.lead", "sfcn.model.not.installed")
+
+        self.assertFalse(GhostSheet.available(self.env))
+        self.assertTrue(funnel_sheets.OverviewSheet.available(self.env))
+        self.patch(funnel_sheets, "SHEET_PROVIDERS", [*funnel_sheets.SHEET_PROVIDERS, GhostSheet])
+        wb = openpyxl.load_workbook(io.BytesIO(self._export(self.manager)))
+        self.assertNotIn("幽灵", wb.sheetnames)
+        self.assertIn("明细", wb.sheetnames)
+
+    def test_query_count_does_not_grow_with_deals(self):
+        """Aggregates are SQL GROUP BY / read_group: ten times more deals (same stages and reps, one detail
+        chunk) cost (almost) the same number of queries."""
+        today = fields.Date.today()
+        wizard = self.env["crm.funnel.export.wizard"].with_user(self.manager).create({
+            "date_from": today - timedelta(days=30), "date_to": today, "team_ids": [(6, 0, self.team.ids)]})
+
+        def count_queries():
+            self.env.flush_all()
+            self.env.registry.clear_all_caches()  # same cold caches (rules, groups) for both runs
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            wizard._build_xlsx()
+            return self.cr.sql_log_count - before
+
+        few = count_queries()
+        for i in range(60):
+            self._new_deal(f"More {i}", user=(self.rep, self.rep2)[i % 2], stage_id=self.open_stages[i % 3].id,
+                           expected_revenue=1000 * i)
+        # a loop over deals would add 60+ queries; prefetch splits may add one or two
+        self.assertLess(count_queries() - few, 5)
