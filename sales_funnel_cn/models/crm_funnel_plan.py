@@ -31,7 +31,7 @@ class CrmFunnelPlan(models.Model):
                             help="Probability that a target customer becomes a won customer.")
     sales_cycle_days = fields.Integer("Sales Cycle (days)", default=90)
     # planned needs (the seed's two columns)
-    contracts_needed = fields.Float("Contracts Needed", digits=(16, 1), compute="_compute_needs")
+    contracts_needed = fields.Float(digits=(16, 1), compute="_compute_needs")
     customers_needed_year = fields.Float("Target Customers Needed per Year", digits=(16, 1),
                                          compute="_compute_needs")
     customers_needed_month = fields.Float("Target Customers Needed per Month", digits=(16, 1),
@@ -45,14 +45,14 @@ class CrmFunnelPlan(models.Model):
     won_amount = fields.Float("Won (10k)", digits=(16, 2), compute="_compute_reality")
     remaining_target = fields.Float("Remaining Target (10k)", digits=(16, 2), compute="_compute_reality")
     weighted_pipeline = fields.Float("Weighted Pipeline (10k)", digits=(16, 2), compute="_compute_reality")
-    coverage = fields.Float("Coverage", digits=(16, 2), compute="_compute_reality",
+    coverage = fields.Float(digits=(16, 2), compute="_compute_reality",
                             help="Weighted pipeline divided by the remaining target; below 1 the funnel is too thin.")
-    open_deals = fields.Integer("Open Deals", compute="_compute_reality")
+    open_deals = fields.Integer(compute="_compute_reality")
     observed_win_rate = fields.Float("Observed Win Rate (%)", digits=(16, 1), compute="_compute_reality",
                                      help="Won deals among the deals closed (won or lost) this year.")
     actual_customers_month = fields.Float("New Target Customers per Month (actual)", digits=(16, 1),
                                           compute="_compute_reality")
-    funnel_warning = fields.Char("Funnel Warning", compute="_compute_reality")
+    funnel_warning = fields.Char(compute="_compute_reality")
 
     @api.depends("year", "team_id.name", "user_id.name")
     def _compute_name(self):

@@ -45,7 +45,7 @@ class SheetProvider:
     def available(cls, env):
         return all(model in env for model in cls.models)
 
-    def write(self, book, ctx):
+    def write_sheet(self, book, ctx):
         raise NotImplementedError
 
 
@@ -75,13 +75,12 @@ class OverviewSheet(SheetProvider):
                          reached / before if i and before else None, days.get(stage.id, 0.0)])
         return rows
 
-    def write(self, book, ctx):
-        _ = ctx.env._
+    def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [
-            (_("Stage"), "text"), (_("Deals"), "int"), (_("Reached this stage"), "int"),
-            (_("Amount (10k)"), "num"), (_("Weighted Amount (10k)"), "num"),
-            (_("Conversion from previous stage"), "pct"), (_("Average Days in Stage"), "dec1"),
-        ], self.figures(ctx), chart={"type": "bar", "title": _("Sales Funnel"), "categories": 0, "values": [2],
+            (ctx.env._("Stage"), "text"), (ctx.env._("Deals"), "int"), (ctx.env._("Reached this stage"), "int"),
+            (ctx.env._("Amount (10k)"), "num"), (ctx.env._("Weighted Amount (10k)"), "num"),
+            (ctx.env._("Conversion from previous stage"), "pct"), (ctx.env._("Average Days in Stage"), "dec1"),
+        ], self.figures(ctx), chart={"type": "bar", "title": ctx.env._("Sales Funnel"), "categories": 0, "values": [2],
                                      "reverse": True})
 
 
@@ -103,13 +102,13 @@ class RepSheet(SheetProvider):
                          won_count / count if count else 0.0, days.get(user.id or None, 0.0)])
         return rows
 
-    def write(self, book, ctx):
-        _ = ctx.env._
+    def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [
-            (_("Salesperson"), "text"), (_("Deals"), "int"), (_("Amount (10k)"), "num"),
-            (_("Weighted Amount (10k)"), "num"), (_("Won Deals"), "int"), (_("Won Amount (10k)"), "num"),
-            (_("Won Share"), "pct"), (_("Average Days in Stage"), "dec1"),
-        ], self.figures(ctx), chart={"type": "column", "title": _("Pipeline per Salesperson"),
+            (ctx.env._("Salesperson"), "text"), (ctx.env._("Deals"), "int"), (ctx.env._("Amount (10k)"), "num"),
+            (ctx.env._("Weighted Amount (10k)"), "num"), (ctx.env._("Won Deals"), "int"),
+            (ctx.env._("Won Amount (10k)"), "num"),
+            (ctx.env._("Won Share"), "pct"), (ctx.env._("Average Days in Stage"), "dec1"),
+        ], self.figures(ctx), chart={"type": "column", "title": ctx.env._("Pipeline per Salesperson"),
                                      "categories": 0, "values": [2, 3]})
 
 
@@ -130,10 +129,10 @@ class StageChangeSheet(SheetProvider):
         rows.append([ctx.env._("(created)"), ctx.env._("Won"), count, float(avg or 0.0)])
         return rows
 
-    def write(self, book, ctx):
-        _ = ctx.env._
-        book.add_table(self.sheet, [(_("From Stage"), "text"), (_("To Stage"), "text"), (_("Changes"), "int"),
-                                    (_("Average Days in Previous Stage"), "dec1")], self.figures(ctx))
+    def write_sheet(self, book, ctx):
+        book.add_table(self.sheet, [(ctx.env._("From Stage"), "text"), (ctx.env._("To Stage"), "text"),
+                                    (ctx.env._("Changes"), "int"),
+                                    (ctx.env._("Average Days in Previous Stage"), "dec1")], self.figures(ctx))
 
 
 class CommunicationSheet(SheetProvider):
@@ -185,12 +184,11 @@ class CommunicationSheet(SheetProvider):
             rows.append([names.get(partner, ""), stage_name or ""] + (counts if has_calls else counts[3:]))
         return rows, has_calls
 
-    def write(self, book, ctx):
-        _ = ctx.env._
+    def write_sheet(self, book, ctx):
         rows, has_calls = self.figures(ctx)
-        windows = (_("period"), _("this week"), _("today"))
-        columns = [(_("Salesperson"), "text"), (_("Stage"), "text")]
-        kinds = ([_("Calls")] if has_calls else []) + [_("Notes"), _("Activities")]
+        windows = (ctx.env._("period"), ctx.env._("this week"), ctx.env._("today"))
+        columns = [(ctx.env._("Salesperson"), "text"), (ctx.env._("Stage"), "text")]
+        kinds = ([ctx.env._("Calls")] if has_calls else []) + [ctx.env._("Notes"), ctx.env._("Activities")]
         columns += [(f"{kind} ({window})", "int") for kind in kinds for window in windows]
         book.add_table(self.sheet, columns, rows)
 
@@ -216,13 +214,14 @@ class CallSheet(SheetProvider):
                          talk, talk / total if total else 0.0, won, won / total if total else 0.0])
         return rows
 
-    def write(self, book, ctx):
-        _ = ctx.env._
+    def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [
-            (_("Salesperson"), "text"), (_("Calls"), "int"), (_("Connected"), "int"), (_("Connected Rate"), "pct"),
-            (_("Conversations"), "int"), (_("Conversation Rate"), "pct"), (_("Conversions"), "int"),
-            (_("Conversion Rate"), "pct")], self.figures(ctx),
-            chart={"type": "column", "title": _("Calls per Salesperson"), "categories": 0, "values": [1, 2]})
+            (ctx.env._("Salesperson"), "text"), (ctx.env._("Calls"), "int"), (ctx.env._("Connected"), "int"),
+            (ctx.env._("Connected Rate"), "pct"),
+            (ctx.env._("Conversations"), "int"), (ctx.env._("Conversation Rate"), "pct"),
+            (ctx.env._("Conversions"), "int"),
+            (ctx.env._("Conversion Rate"), "pct")], self.figures(ctx),
+            chart={"type": "column", "title": ctx.env._("Calls per Salesperson"), "categories": 0, "values": [1, 2]})
 
 
 class PoolSheet(SheetProvider):
@@ -243,11 +242,12 @@ class PoolSheet(SheetProvider):
                 per_user.setdefault(user, [0] * 6)[1 + self.reasons.index(reason)] += count
         return [[user.name or "", *counts] for user, counts in per_user.items()]
 
-    def write(self, book, ctx):
-        _ = ctx.env._
-        book.add_table(self.sheet, [(_("Salesperson"), "text"), (_("Claimed"), "int"), (_("Released"), "int"),
-                                    (_("Reclaimed by Rule"), "int"), (_("Reassigned"), "int"), (_("Won"), "int"),
-                                    (_("Lost"), "int")], self.figures(ctx))
+    def write_sheet(self, book, ctx):
+        book.add_table(self.sheet, [(ctx.env._("Salesperson"), "text"), (ctx.env._("Claimed"), "int"),
+                                    (ctx.env._("Released"), "int"),
+                                    (ctx.env._("Reclaimed by Rule"), "int"), (ctx.env._("Reassigned"), "int"),
+                                    (ctx.env._("Won"), "int"),
+                                    (ctx.env._("Lost"), "int")], self.figures(ctx))
 
 
 class BalanceSheet(SheetProvider):
@@ -276,7 +276,7 @@ class BalanceSheet(SheetProvider):
             "sales_cycle_days": 90, "won_amount": 0.0, "weighted_pipeline": 0.0, "observed_win_rate": 0.0,
             "actual_customers_month": 0.0}]
 
-    def write(self, book, ctx):
+    def write_sheet(self, book, ctx):
         book.add_balance(self.sheet, self.figures(ctx))
 
 
@@ -301,13 +301,14 @@ class DetailSheet(SheetProvider):
                        max((now - since).days, 0) if since else 0, rec["date_last_followup"] or None]
             Lead.env.invalidate_all()
 
-    def write(self, book, ctx):
-        _ = ctx.env._
+    def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [
-            (_("Opportunity"), "text"), (_("Customer"), "text"), (_("Salesperson"), "text"),
-            (_("Sales Team"), "text"), (_("Stage"), "text"), (_("Grade"), "text"), (_("Amount (10k)"), "num"),
-            (_("Probability (%)"), "num"), (_("Weighted Amount (10k)"), "num"), (_("Created on"), "date"),
-            (_("Days in Stage"), "int"), (_("Last Follow-up"), "date")], self.rows(ctx))
+            (ctx.env._("Opportunity"), "text"), (ctx.env._("Customer"), "text"), (ctx.env._("Salesperson"), "text"),
+            (ctx.env._("Sales Team"), "text"), (ctx.env._("Stage"), "text"), (ctx.env._("Grade"), "text"),
+            (ctx.env._("Amount (10k)"), "num"),
+            (ctx.env._("Probability (%)"), "num"), (ctx.env._("Weighted Amount (10k)"), "num"),
+            (ctx.env._("Created on"), "date"),
+            (ctx.env._("Days in Stage"), "int"), (ctx.env._("Last Follow-up"), "date")], self.rows(ctx))
 
 
 SHEET_PROVIDERS = [OverviewSheet, RepSheet, StageChangeSheet, CommunicationSheet, CallSheet, PoolSheet,

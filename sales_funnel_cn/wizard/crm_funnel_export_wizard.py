@@ -29,17 +29,16 @@ class CrmFunnelExportWizard(models.TransientModel):
                 raise UserError(self.env._("The start of the period must be before its end."))
 
     def _header(self):
-        _ = self.env._
         generated = fields.Datetime.context_timestamp(self, fields.Datetime.now())
         filters = "; ".join(filter(None, [
-            self.team_ids and _("Teams: %s", ", ".join(self.team_ids.mapped("name"))),
-            self.user_ids and _("Salespersons: %s", ", ".join(self.user_ids.mapped("name"))),
-        ])) or _("All deals you may read")
+            self.team_ids and self.env._("Teams: %s", ", ".join(self.team_ids.mapped("name"))),
+            self.user_ids and self.env._("Salespersons: %s", ", ".join(self.user_ids.mapped("name"))),
+        ])) or self.env._("All deals you may read")
         return [
-            (_("Company"), self.env.company.name),
-            (_("Period"), f"{self.date_from} – {self.date_to}"),
-            (_("Filters"), filters),
-            (_("Generated at"), generated.strftime("%Y-%m-%d %H:%M")),
+            (self.env._("Company"), self.env.company.name),
+            (self.env._("Period"), f"{self.date_from} – {self.date_to}"),
+            (self.env._("Filters"), filters),
+            (self.env._("Generated at"), generated.strftime("%Y-%m-%d %H:%M")),
         ]
 
     def _build_xlsx(self):
@@ -51,7 +50,7 @@ class CrmFunnelExportWizard(models.TransientModel):
         try:
             book = FunnelWorkbook(path, self._header())
             for provider in available_providers(self.env):
-                provider.write(book, ctx)
+                provider.write_sheet(book, ctx)
             book.close()
             with open(path, "rb") as f:
                 return f.read()
