@@ -136,7 +136,7 @@ class StageChangeSheet(SheetProvider):
 
 
 class CommunicationSheet(SheetProvider):
-    """Seed 000 requirement 3: which communications each rep made, per customer level (stage),
+    """Seed 000 requirement 3: which communications each rep made, per customer level (stage and grade),
     in the period, this week and today."""
     sheet = "沟通记录"
 
@@ -158,36 +158,38 @@ class CommunicationSheet(SheetProvider):
             calls.add_join("JOIN", "cl_lead", "crm_lead", SQL("cl_lead.id = crm_call_log.lead_id"))
             calls.add_join("JOIN", "cl_user", "res_users", SQL("cl_user.id = crm_call_log.user_id"))
             calls.add_where(SQL("crm_call_log.lead_id IN %s", lead_ids))
-            calls.groupby = SQL("cl_user.partner_id, cl_lead.stage_id")
-            for partner, stage, *counts in env.execute_query(calls.select(
-                    SQL("cl_user.partner_id"), SQL("cl_lead.stage_id"),
+            calls.groupby = SQL("cl_user.partner_id, cl_lead.stage_id, cl_lead.customer_grade")
+            for partner, stage, grade, *counts in env.execute_query(calls.select(
+                    SQL("cl_user.partner_id"), SQL("cl_lead.stage_id"), SQL("cl_lead.customer_grade"),
                     *self._windows(ctx, SQL("crm_call_log.date")))):
-                data.setdefault((partner, stage), [0] * 9)[0:3] = counts
+                data.setdefault((partner, stage, grade), [0] * 9)[0:3] = counts
         sql = SQL("""
-            SELECT m.author_id, l.stage_id, %s
+            SELECT m.author_id, l.stage_id, l.customer_grade, %s
               FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
              WHERE m.model = 'crm.lead' AND m.res_id IN %s AND m.date >= %s AND m.author_id IS NOT NULL
                AND (m.mail_activity_type_id IS NOT NULL OR m.message_type = 'comment')
-          GROUP BY m.author_id, l.stage_id""", SQL(", ").join(
+          GROUP BY m.author_id, l.stage_id, l.customer_grade""", SQL(", ").join(
             self._windows(ctx, SQL("m.date"), SQL("m.mail_activity_type_id IS NULL"))
             + self._windows(ctx, SQL("m.date"), SQL("m.mail_activity_type_id IS NOT NULL"))), lead_ids, since)
-        for partner, stage, *counts in env.execute_query(sql):
-            data.setdefault((partner, stage), [0] * 9)[3:9] = counts
-        partners = env["res.partner"].sudo().browse({p for p, _s in data})
-        stages = env["crm.stage"].browse({s for _p, s in data if s})
+        for partner, stage, grade, *counts in env.execute_query(sql):
+            data.setdefault((partner, stage, grade), [0] * 9)[3:9] = counts
+        partners = env["res.partner"].sudo().browse({key[0] for key in data})
+        stages = env["crm.stage"].browse({key[1] for key in data if key[1]})
+        grades = dict(env["crm.lead"]._fields["customer_grade"]._description_selection(env))
         names = {p.id: p.name for p in partners}
         order = {s.id: (s.sequence, s.id) for s in stages}
         rows = []
-        for (partner, stage), counts in sorted(data.items(), key=lambda kv: (names.get(kv[0][0], ""),
-                                                                                order.get(kv[0][1], (0, 0)))):
+        for (partner, stage, grade), counts in sorted(data.items(), key=lambda kv: (
+                names.get(kv[0][0], ""), order.get(kv[0][1], (0, 0)), kv[0][2] or "")):
             stage_name = env["crm.stage"].browse(stage).name if stage else ""
-            rows.append([names.get(partner, ""), stage_name or ""] + (counts if has_calls else counts[3:]))
+            rows.append([names.get(partner, ""), stage_name or "", grades.get(grade, "")]
+                        + (counts if has_calls else counts[3:]))
         return rows, has_calls
 
     def write_sheet(self, book, ctx):
         rows, has_calls = self.figures(ctx)
         windows = (ctx.env._("period"), ctx.env._("this week"), ctx.env._("today"))
-        columns = [(ctx.env._("Salesperson"), "text"), (ctx.env._("Stage"), "text")]
+        columns = [(ctx.env._("Salesperson"), "text"), (ctx.env._("Stage"), "text"), (ctx.env._("Grade"), "text")]
         kinds = ([ctx.env._("Calls")] if has_calls else []) + [ctx.env._("Notes"), ctx.env._("Activities")]
         columns += [(f"{kind} ({window})", "int") for kind in kinds for window in windows]
         book.add_table(self.sheet, columns, rows)

@@ -106,6 +106,7 @@ class TestFunnelExport(SalesFunnelCommon):
         notes_col = [i for i, h in enumerate(head) if h and h.startswith("Notes")]
         row = next(r for r in rows if r[0] == self.rep.name and r[1] == self.open_stages[0].name)
         self.assertEqual([row[i] for i in notes_col], [1, 1, 1])
+        self.assertEqual(sum(r[i] for r in rows for i in notes_col), 3, "one note, counted in three windows")
         # 明细: one row per deal, text stays text
         _head, rows = self._table(wb["明细"])
         self.assertEqual(len(rows), len(self.deals))
