@@ -20,6 +20,9 @@
         "views/crm_lead_call_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_funnel_plan_views.xml",
+        "views/crm_lead_funnel_report_views.xml",
+        "wizard/crm_funnel_export_wizard_views.xml",
         "views/sales_funnel_menus.xml",
     ],
     "demo": [

@@ -1,5 +1,6 @@
 from . import crm_call_log
 from . import crm_call_outcome
+from . import crm_funnel_plan
 from . import crm_lead
 from . import crm_lead_call
 from . import crm_lead_grade

@@ -1,1 +1,3 @@
 from . import crm_call_report
+from . import funnel_sheets
+from . import funnel_workbook

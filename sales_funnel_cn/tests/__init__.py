@@ -1,4 +1,6 @@
 from . import test_call_outcome
 from . import test_foundation
+from . import test_funnel_export
+from . import test_funnel_plan
 from . import test_i18n
 from . import test_ui

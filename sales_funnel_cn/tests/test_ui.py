@@ -32,3 +32,15 @@ class TestCallOutcomeTour(HttpCase):
         self.start_tour(f"/odoo/crm/{lead_a.id}", "sales_funnel_cn_call_wn", login="admin")
         self.assertEqual(lead_a.call_log_ids.outcome_id.code, "W/N")
         self.assertTrue(lead_b.call_suppressed)
+
+    def test_funnel_plan_form(self):
+        team = self.env["crm.team"].create({"name": "SFCN 巡检团队"})
+        plan = self.env["crm.funnel.plan"].create({
+            "year": fields.Date.today().year, "team_id": team.id, "target_amount": 300.0,
+            "avg_contract_amount": 3.0, "target_units": 200.0, "avg_units_per_contract": 2.0, "win_rate": 10.0})
+        self.assertEqual(plan.name, f"{plan.year} SFCN 巡检团队")
+        team.name = "SFCN 平衡计划"
+        self.assertEqual(plan.name, f"{plan.year} SFCN 平衡计划")
+        self.start_tour("/odoo", "sales_funnel_cn_funnel_plan", login="admin")
+        self.assertEqual(plan.target_amount, 600.0)
+        self.assertEqual(plan.customers_needed_month, 166.7)
