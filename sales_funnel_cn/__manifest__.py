@@ -12,7 +12,10 @@
     "data": [
         "security/sales_funnel_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_lead_qualification_data.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_key_person_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_funnel_menus.xml",
     ],

@@ -1,5 +1,11 @@
+from odoo import _
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+
+from .crm_lead_key_person import DECISION_ROLES
 
 CUSTOMER_GRADES = [
     ("A", "A · Process Customer"),
@@ -7,11 +13,189 @@ CUSTOMER_GRADES = [
     ("C", "C · Target Customer"),
     ("D", "D · Potential Customer"),
 ]
+GRADE_ORDER = ["D", "C", "B", "A"]
+DEFAULT_GRADE_DAYS = {"A": 7, "B": 30, "C": 60}
+GRADE_DAYS_PARAMS = {
+    "A": "sales_funnel_cn.grade_a_decision_days",
+    "B": "sales_funnel_cn.grade_b_decision_days",
+    "C": "sales_funnel_cn.grade_c_decision_days",
+}
+GRADE_FACT_FIELDS = [
+    "budget_confirmed", "procurement_state", "quote_state", "date_decision", "date_deadline",
+    "competitor_known", "competitor_excluded",
+]
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    key_person_ids = fields.One2many("crm.lead.key.person", "lead_id", "Key Persons")
+    # qualification facts (seed 002)
+    budget_confirmed = fields.Boolean("Budget Confirmed", tracking=True)
+    budget_amount = fields.Monetary("Budget", currency_field="company_currency")
+    procurement_state = fields.Selection(
+        [("unknown", "Unknown"), ("clear", "Clear"), ("started", "Started")],
+        string="Procurement Process", default="unknown", required=True, tracking=True)
+    quote_state = fields.Selection(
+        [("none", "Not Quoted"), ("negotiating", "Quoted, Negotiating"), ("confirmed", "Confirmed")],
+        string="Quote", default="none", required=True, tracking=True)
+    date_decision = fields.Date("Agreed Decision Date", tracking=True,
+                                help="The date the customer agreed to decide by.")
+    competitor_known = fields.Boolean("Main Competitor Known")
+    competitor_name = fields.Char("Main Competitor")
+    competitor_excluded = fields.Boolean("Competitor Excluded", help="The main competitor is ruled out.")
+    won_reason = fields.Char("Won Reason")
+
     # Computed from key persons and qualification facts (seed 002); other features (public pool rules,
-    # reports) read it.
-    customer_grade = fields.Selection(CUSTOMER_GRADES, index=True, readonly=True, copy=False)
+    # reports) read it. A manager's override wins; the computed grade stays visible.
+    customer_grade_computed = fields.Selection(
+        CUSTOMER_GRADES, "Computed Grade", compute="_compute_customer_grade_computed", store=True,
+        index=True, copy=False)
+    customer_grade_why = fields.Text("Why This Grade", compute="_compute_customer_grade_computed",
+                                     store=True, copy=False)
+    customer_grade_override = fields.Selection(CUSTOMER_GRADES, "Grade Override", copy=False)
+    customer_grade_override_reason = fields.Char("Override Reason", copy=False)
+    customer_grade = fields.Selection(
+        CUSTOMER_GRADES, compute="_compute_customer_grade", store=True, index=True, readonly=True, copy=False)
+    eb_missing_warning = fields.Boolean(
+        "No Approved EB", compute="_compute_eb_missing_warning", store=True,
+        help="The deal is at 75% or more but no economic buyer (EB) has approved it.")
+
+    @api.model
+    def _grade_decision_days(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        days = {}
+        for grade, param in GRADE_DAYS_PARAMS.items():
+            try:
+                days[grade] = int(get(param, DEFAULT_GRADE_DAYS[grade]))
+            except ValueError:
+                days[grade] = DEFAULT_GRADE_DAYS[grade]
+        return days
+
+    def _grade_criteria(self, today, days):
+        """Criteria of each grade for this deal: {grade: [(label, holds), ...]} (seed 002's table)."""
+        self.ensure_one()
+        kps = self.key_person_ids.filtered(lambda kp: kp.role in DECISION_ROLES)
+        reached = set(kps.mapped("role"))
+        won = {kp.role for kp in kps if kp._is_won_over()}
+
+        def within(date, limit):
+            return bool(date) and 0 <= (date - today).days <= limit
+
+        decision = self.date_decision or self.date_deadline
+        return {
+            "D": [
+                (_("First contact with an EB, UB or TB"), bool(reached)),
+            ],
+            "C": [
+                (_("One of EB/UB/TB approved, needs confirmed, objections handled"), len(won) >= 1),
+                (_("Budget confirmed"), self.budget_confirmed),
+                (_("Decision within %(days)s days", days=days["C"]), within(decision, days["C"])),
+            ],
+            "B": [
+                (_("Two of EB/UB/TB approved, needs confirmed, objections handled"), len(won) >= 2),
+                (_("Budget confirmed"), self.budget_confirmed),
+                (_("Procurement process clear"), self.procurement_state in ("clear", "started")),
+                (_("Decision within %(days)s days", days=days["B"]), within(decision, days["B"])),
+            ],
+            "A": [
+                (_("EB, UB and TB all reached"), reached >= set(DECISION_ROLES)),
+                (_("EB approved together with UB or TB"), "eb" in won and bool(won & {"ub", "tb"})),
+                (_("Needs of every key person confirmed"), bool(kps) and all(kps.mapped("need_confirmed"))),
+                (_("Objections of every key person handled"),
+                 bool(kps) and all(kps.mapped("objection_handled"))),
+                (_("Main competitor known and excluded"), self.competitor_known and self.competitor_excluded),
+                (_("Budget confirmed"), self.budget_confirmed),
+                (_("Procurement process started"), self.procurement_state == "started"),
+                (_("Quote negotiated and confirmed"), self.quote_state == "confirmed"),
+                (_("Decision date agreed within %(days)s days", days=days["A"]),
+                 within(self.date_decision, days["A"])),
+            ],
+        }
+
+    @api.depends(
+        "key_person_ids", "key_person_ids.role", "key_person_ids.approved", "key_person_ids.attitude",
+        "key_person_ids.need_confirmed", "key_person_ids.objection_handled", *GRADE_FACT_FIELDS)
+    def _compute_customer_grade_computed(self):
+        today = fields.Date.context_today(self)
+        days = self._grade_decision_days()
+        for lead in self:
+            criteria = lead._grade_criteria(today, days)
+            grade = False
+            for candidate in GRADE_ORDER:
+                if all(holds for __, holds in criteria[candidate]):
+                    grade = candidate
+                else:
+                    break
+            lines = []
+            if grade:
+                lines.append(_("Grade %(grade)s holds:", grade=grade))
+                lines += ["✓ %s" % label for label, __ in criteria[grade]]
+            else:
+                lines.append(_("No grade yet."))
+            next_grade = GRADE_ORDER[GRADE_ORDER.index(grade) + 1] if grade and grade != "A" else (
+                "D" if not grade else False)
+            if next_grade:
+                lines.append(_("To reach grade %(grade)s:", grade=next_grade))
+                lines += [("✓ %s" if holds else "✗ %s") % label for label, holds in criteria[next_grade]]
+            lead.customer_grade_computed = grade
+            lead.customer_grade_why = "\n".join(lines)
+
+    @api.depends("customer_grade_computed", "customer_grade_override")
+    def _compute_customer_grade(self):
+        for lead in self:
+            lead.customer_grade = lead.customer_grade_override or lead.customer_grade_computed
+
+    @api.depends("probability", "key_person_ids.role", "key_person_ids.approved", "key_person_ids.attitude")
+    def _compute_eb_missing_warning(self):
+        for lead in self:
+            lead.eb_missing_warning = lead.probability >= 75 and not any(
+                kp.role == "eb" and kp.approved and kp.attitude != "oppose" for kp in lead.key_person_ids)
+
+    @api.model
+    def _check_date_decision_value(self, date):
+        date = fields.Date.to_date(date)
+        if date and date < fields.Date.context_today(self):
+            raise ValidationError(_("The agreed decision date %(date)s is in the past.", date=date))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_date_decision_value(vals.get("date_decision"))
+        return super().create(vals_list)
+
+    def _recompute_date_dependent(self):
+        """Mark what depends on today (or on settings) for recomputation."""
+        for fname in ("temperature", "lead_class", "customer_grade_computed", "customer_grade"):
+            self.env.add_to_compute(self._fields[fname], self)
+
+    @api.constrains("customer_grade_override", "customer_grade_override_reason")
+    def _check_override_reason(self):
+        for lead in self:
+            if lead.customer_grade_override and not (lead.customer_grade_override_reason or "").strip():
+                raise ValidationError(_("Give a reason to override the customer grade."))
+
+    def write(self, vals):
+        if vals.get("date_decision"):
+            self._check_date_decision_value(vals["date_decision"])
+        override_keys = {"customer_grade_override", "customer_grade_override_reason"} & set(vals)
+        if override_keys and not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(_("Only sales managers may override the customer grade."))
+        if "customer_grade_override" in vals and not vals["customer_grade_override"] \
+                and "customer_grade_override_reason" not in vals:
+            vals = dict(vals, customer_grade_override_reason=False)
+        before = {lead.id: lead.customer_grade_override for lead in self} if override_keys else {}
+        res = super().write(vals)
+        for lead in self.filtered(lambda lead: lead.id in before
+                                  and before[lead.id] != lead.customer_grade_override):
+            labels = dict(self._fields["customer_grade"]._description_selection(self.env))
+            if lead.customer_grade_override:
+                body = _("Customer grade overridden to %(grade)s (computed: %(computed)s). Reason: %(reason)s",
+                         grade=labels[lead.customer_grade_override],
+                         computed=labels.get(lead.customer_grade_computed, _("none")),
+                         reason=lead.customer_grade_override_reason)
+            else:
+                body = _("Customer grade override removed; computed grade %(computed)s applies.",
+                         computed=labels.get(lead.customer_grade_computed, _("none")))
+            lead.message_post(body=body, message_type="notification")
+        return res

@@ -11,3 +11,29 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="A deal that stays longer than this in a stage without its own limit is considered stale.",
     )
+    sfcn_grade_a_decision_days = fields.Integer(
+        string="Grade A: Decision Within (days)", config_parameter="sales_funnel_cn.grade_a_decision_days",
+        default=7)
+    sfcn_grade_b_decision_days = fields.Integer(
+        string="Grade B: Decision Within (days)", config_parameter="sales_funnel_cn.grade_b_decision_days",
+        default=30)
+    sfcn_grade_c_decision_days = fields.Integer(
+        string="Grade C: Decision Within (days)", config_parameter="sales_funnel_cn.grade_c_decision_days",
+        default=60)
+    sfcn_lead_important_revenue = fields.Float(
+        string="Important Lead From Revenue", config_parameter="sales_funnel_cn.lead_important_revenue",
+        default=1000000)
+    sfcn_lead_min_revenue = fields.Float(
+        string="Minimum Lead Revenue", config_parameter="sales_funnel_cn.lead_min_revenue", default=50000)
+
+    def set_values(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        keys = ["sales_funnel_cn.grade_a_decision_days", "sales_funnel_cn.grade_b_decision_days",
+                "sales_funnel_cn.grade_c_decision_days", "sales_funnel_cn.lead_important_revenue",
+                "sales_funnel_cn.lead_min_revenue"]
+        before = [get(key) for key in keys]
+        res = super().set_values()
+        if before != [get(key) for key in keys]:
+            leads = self.env["crm.lead"].with_context(active_test=False).search([])
+            leads._recompute_date_dependent()
+        return res
