@@ -84,7 +84,7 @@ class CrmLead(models.Model):
                   ("date_deadline", "!=", False)]
         last_id, done = 0, 0
         while True:
-            leads = self.search(domain + [("id", ">", last_id)], order="id", limit=batch_size)
+            leads = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
             if not leads:
                 break
             leads._recompute_date_dependent()

@@ -33,23 +33,26 @@ class TestCustomerGrade(SalesFunnelCommon):
 
     def test_grade_table(self):
         """Seed 002's table, one row per case: key persons, facts, expected grade."""
+        def d(days):
+            return self.today + timedelta(days=days)
+
         cases = [
             ("nobody", [], {}, False),
             ("only a coach", [("coach", 0, {})], {}, False),
             ("first contact with a TB", [("tb", 0, {})], {}, "D"),
             ("one won over, budget, 60 days", [("eb", 0, WON)],
-             {"budget_confirmed": True, "date_deadline": self.today + timedelta(days=60)}, "C"),
+             {"budget_confirmed": True, "date_deadline": d(60)}, "C"),
             ("one won over, budget, 61 days", [("eb", 0, WON)],
-             {"budget_confirmed": True, "date_deadline": self.today + timedelta(days=61)}, "D"),
-            ("one won over, no budget", [("eb", 0, WON)], {"date_deadline": self.today + timedelta(days=10)}, "D"),
+             {"budget_confirmed": True, "date_deadline": d(61)}, "D"),
+            ("one won over, no budget", [("eb", 0, WON)], {"date_deadline": d(10)}, "D"),
             ("won but needs not confirmed", [("eb", 0, dict(WON, need_confirmed=False))],
-             {"budget_confirmed": True, "date_deadline": self.today + timedelta(days=10)}, "D"),
+             {"budget_confirmed": True, "date_deadline": d(10)}, "D"),
             ("two won over, procurement clear, 30 days", [("eb", 0, WON), ("ub", 1, WON)],
-             {"budget_confirmed": True, "procurement_state": "clear", "date_deadline": self.today + timedelta(days=30)}, "B"),
+             {"budget_confirmed": True, "procurement_state": "clear", "date_deadline": d(30)}, "B"),
             ("two won over, procurement unknown", [("eb", 0, WON), ("ub", 1, WON)],
-             {"budget_confirmed": True, "date_deadline": self.today + timedelta(days=30)}, "C"),
+             {"budget_confirmed": True, "date_deadline": d(30)}, "C"),
             ("two won over, 31 days", [("eb", 0, WON), ("ub", 1, WON)],
-             {"budget_confirmed": True, "procurement_state": "clear", "date_deadline": self.today + timedelta(days=31)}, "C"),
+             {"budget_confirmed": True, "procurement_state": "clear", "date_deadline": d(31)}, "C"),
             ("all of A, decision in exactly 7 days", [("eb", 0, WON), ("ub", 1, WON), ("tb", 2, WON)],
              self._a_facts(7), "A"),
             ("all of A but decision in 8 days", [("eb", 0, WON), ("ub", 1, WON), ("tb", 2, WON)],
@@ -66,7 +69,7 @@ class TestCustomerGrade(SalesFunnelCommon):
             ("quote still negotiating", [("eb", 0, WON), ("ub", 1, WON), ("tb", 2, WON)],
              dict(self._a_facts(3), quote_state="negotiating"), "B"),
             ("one contact holds EB and UB", [("eb", 0, WON), ("ub", 0, WON)],
-             {"budget_confirmed": True, "procurement_state": "clear", "date_deadline": self.today + timedelta(days=20)}, "B"),
+             {"budget_confirmed": True, "procurement_state": "clear", "date_deadline": d(20)}, "B"),
         ]
         for label, kps, facts, expected in cases:
             with self.subTest(label):
