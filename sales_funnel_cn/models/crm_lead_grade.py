@@ -1,4 +1,3 @@
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -31,7 +30,7 @@ class CrmLead(models.Model):
 
     key_person_ids = fields.One2many("crm.lead.key.person", "lead_id", "Key Persons")
     # qualification facts (seed 002)
-    budget_confirmed = fields.Boolean("Budget Confirmed", tracking=True)
+    budget_confirmed = fields.Boolean(tracking=True)
     budget_amount = fields.Monetary("Budget", currency_field="company_currency")
     procurement_state = fields.Selection(
         [("unknown", "Unknown"), ("clear", "Clear"), ("started", "Started")],
@@ -43,16 +42,16 @@ class CrmLead(models.Model):
                                 help="The date the customer agreed to decide by.")
     competitor_known = fields.Boolean("Main Competitor Known")
     competitor_name = fields.Char("Main Competitor")
-    competitor_excluded = fields.Boolean("Competitor Excluded", help="The main competitor is ruled out.")
-    won_reason = fields.Char("Won Reason")
+    competitor_excluded = fields.Boolean(help="The main competitor is ruled out.")
+    won_reason = fields.Char()
 
     # Computed from key persons and qualification facts (seed 002); other features (public pool rules,
     # reports) read it. A manager's override wins; the computed grade stays visible.
     customer_grade_computed = fields.Selection(
         CUSTOMER_GRADES, "Computed Grade", compute="_compute_customer_grade_computed", store=True,
         index=True, copy=False)
-    customer_grade_why = fields.Text("Why This Grade", compute="_compute_customer_grade_computed",
-                                     store=True, copy=False)
+    customer_grade_why = fields.Text("Why This Grade", compute="_compute_customer_grade_why",
+                                     help="Criteria of the grade that hold, and those blocking the next grade.")
     customer_grade_override = fields.Selection(CUSTOMER_GRADES, "Grade Override", copy=False)
     customer_grade_override_reason = fields.Char("Override Reason", copy=False)
     customer_grade = fields.Selection(
@@ -85,33 +84,43 @@ class CrmLead(models.Model):
         decision = self.date_decision or self.date_deadline
         return {
             "D": [
-                (_("First contact with an EB, UB or TB"), bool(reached)),
+                (self.env._("First contact with an EB, UB or TB"), bool(reached)),
             ],
             "C": [
-                (_("One of EB/UB/TB approved, needs confirmed, objections handled"), len(won) >= 1),
-                (_("Budget confirmed"), self.budget_confirmed),
-                (_("Decision within %(days)s days", days=days["C"]), within(decision, days["C"])),
+                (self.env._("One of EB/UB/TB approved, needs confirmed, objections handled"), len(won) >= 1),
+                (self.env._("Budget confirmed"), self.budget_confirmed),
+                (self.env._("Decision within %(days)s days", days=days["C"]), within(decision, days["C"])),
             ],
             "B": [
-                (_("Two of EB/UB/TB approved, needs confirmed, objections handled"), len(won) >= 2),
-                (_("Budget confirmed"), self.budget_confirmed),
-                (_("Procurement process clear"), self.procurement_state in ("clear", "started")),
-                (_("Decision within %(days)s days", days=days["B"]), within(decision, days["B"])),
+                (self.env._("Two of EB/UB/TB approved, needs confirmed, objections handled"), len(won) >= 2),
+                (self.env._("Budget confirmed"), self.budget_confirmed),
+                (self.env._("Procurement process clear"), self.procurement_state in ("clear", "started")),
+                (self.env._("Decision within %(days)s days", days=days["B"]), within(decision, days["B"])),
             ],
             "A": [
-                (_("EB, UB and TB all reached"), reached >= set(DECISION_ROLES)),
-                (_("EB approved together with UB or TB"), "eb" in won and bool(won & {"ub", "tb"})),
-                (_("Needs of every key person confirmed"), bool(kps) and all(kps.mapped("need_confirmed"))),
-                (_("Objections of every key person handled"),
+                (self.env._("EB, UB and TB all reached"), reached >= set(DECISION_ROLES)),
+                (self.env._("EB approved together with UB or TB"), "eb" in won and bool(won & {"ub", "tb"})),
+                (self.env._("Needs of every key person confirmed"), bool(kps) and all(kps.mapped("need_confirmed"))),
+                (self.env._("Objections of every key person handled"),
                  bool(kps) and all(kps.mapped("objection_handled"))),
-                (_("Main competitor known and excluded"), self.competitor_known and self.competitor_excluded),
-                (_("Budget confirmed"), self.budget_confirmed),
-                (_("Procurement process started"), self.procurement_state == "started"),
-                (_("Quote negotiated and confirmed"), self.quote_state == "confirmed"),
-                (_("Decision date agreed within %(days)s days", days=days["A"]),
+                (self.env._("Main competitor known and excluded"), self.competitor_known and self.competitor_excluded),
+                (self.env._("Budget confirmed"), self.budget_confirmed),
+                (self.env._("Procurement process started"), self.procurement_state == "started"),
+                (self.env._("Quote negotiated and confirmed"), self.quote_state == "confirmed"),
+                (self.env._("Decision date agreed within %(days)s days", days=days["A"]),
                  within(self.date_decision, days["A"])),
             ],
         }
+
+    def _grade_evaluate(self, today, days):
+        """(grade, criteria): the highest grade whose criteria all hold, each grade requiring the previous."""
+        criteria = self._grade_criteria(today, days)
+        grade = False
+        for candidate in GRADE_ORDER:
+            if not all(holds for __, holds in criteria[candidate]):
+                break
+            grade = candidate
+        return grade, criteria
 
     @api.depends(
         "key_person_ids", "key_person_ids.role", "key_person_ids.approved", "key_person_ids.attitude",
@@ -120,25 +129,26 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         days = self._grade_decision_days()
         for lead in self:
-            criteria = lead._grade_criteria(today, days)
-            grade = False
-            for candidate in GRADE_ORDER:
-                if all(holds for __, holds in criteria[candidate]):
-                    grade = candidate
-                else:
-                    break
-            lines = []
+            lead.customer_grade_computed = lead._grade_evaluate(today, days)[0]
+
+    @api.depends(
+        "key_person_ids", "key_person_ids.role", "key_person_ids.approved", "key_person_ids.attitude",
+        "key_person_ids.need_confirmed", "key_person_ids.objection_handled", *GRADE_FACT_FIELDS)
+    @api.depends_context("lang")
+    def _compute_customer_grade_why(self):
+        today = fields.Date.context_today(self)
+        days = self._grade_decision_days()
+        for lead in self:
+            grade, criteria = lead._grade_evaluate(today, days)
             if grade:
-                lines.append(_("Grade %(grade)s holds:", grade=grade))
+                lines = [self.env._("Grade %(grade)s holds:", grade=grade)]
                 lines += ["✓ %s" % label for label, __ in criteria[grade]]
             else:
-                lines.append(_("No grade yet."))
-            next_grade = GRADE_ORDER[GRADE_ORDER.index(grade) + 1] if grade and grade != "A" else (
-                "D" if not grade else False)
-            if next_grade:
-                lines.append(_("To reach grade %(grade)s:", grade=next_grade))
+                lines = [self.env._("No grade yet.")]
+            if grade != "A":
+                next_grade = GRADE_ORDER[GRADE_ORDER.index(grade) + 1] if grade else "D"
+                lines.append(self.env._("To reach grade %(grade)s:", grade=next_grade))
                 lines += [("✓ %s" if holds else "✗ %s") % label for label, holds in criteria[next_grade]]
-            lead.customer_grade_computed = grade
             lead.customer_grade_why = "\n".join(lines)
 
     @api.depends("customer_grade_computed", "customer_grade_override")
@@ -156,7 +166,7 @@ class CrmLead(models.Model):
     def _check_date_decision_value(self, date):
         date = fields.Date.to_date(date)
         if date and date < fields.Date.context_today(self):
-            raise ValidationError(_("The agreed decision date %(date)s is in the past.", date=date))
+            raise ValidationError(self.env._("The agreed decision date %(date)s is in the past.", date=date))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -173,14 +183,14 @@ class CrmLead(models.Model):
     def _check_override_reason(self):
         for lead in self:
             if lead.customer_grade_override and not (lead.customer_grade_override_reason or "").strip():
-                raise ValidationError(_("Give a reason to override the customer grade."))
+                raise ValidationError(self.env._("Give a reason to override the customer grade."))
 
     def write(self, vals):
         if vals.get("date_decision"):
             self._check_date_decision_value(vals["date_decision"])
         override_keys = {"customer_grade_override", "customer_grade_override_reason"} & set(vals)
         if override_keys and not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
-            raise UserError(_("Only sales managers may override the customer grade."))
+            raise UserError(self.env._("Only sales managers may override the customer grade."))
         if "customer_grade_override" in vals and not vals["customer_grade_override"] \
                 and "customer_grade_override_reason" not in vals:
             vals = dict(vals, customer_grade_override_reason=False)
@@ -190,12 +200,12 @@ class CrmLead(models.Model):
                                   and before[lead.id] != lead.customer_grade_override):
             labels = dict(self._fields["customer_grade"]._description_selection(self.env))
             if lead.customer_grade_override:
-                body = _("Customer grade overridden to %(grade)s (computed: %(computed)s). Reason: %(reason)s",
+                body = self.env._("Customer grade overridden to %(grade)s (computed: %(computed)s). Reason: %(reason)s",
                          grade=labels[lead.customer_grade_override],
-                         computed=labels.get(lead.customer_grade_computed, _("none")),
+                         computed=labels.get(lead.customer_grade_computed, self.env._("none")),
                          reason=lead.customer_grade_override_reason)
             else:
-                body = _("Customer grade override removed; computed grade %(computed)s applies.",
-                         computed=labels.get(lead.customer_grade_computed, _("none")))
+                body = self.env._("Customer grade override removed; computed grade %(computed)s applies.",
+                         computed=labels.get(lead.customer_grade_computed, self.env._("none")))
             lead.message_post(body=body, message_type="notification")
         return res

@@ -1,4 +1,3 @@
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -30,7 +29,7 @@ class CrmLeadKeyPerson(models.Model):
     need_confirmed = fields.Boolean("Needs Confirmed", help="The person's needs are known and confirmed.")
     objection_handled = fields.Boolean("Objections Handled", help="The person's objections are handled and "
                                                                   "agreed upon.")
-    approved = fields.Boolean("Approved", help="The person is won over and backs the deal.")
+    approved = fields.Boolean(help="The person is won over and backs the deal.")
     date_last_contact = fields.Date("Last Contact")
     note = fields.Char("Notes")
 
@@ -42,14 +41,14 @@ class CrmLeadKeyPerson(models.Model):
     @api.model
     def _check_role_value(self, vals):
         if "role" in vals and vals["role"] not in dict(KEY_PERSON_ROLES):
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "Unknown key person role %(role)r; use one of: %(roles)s.",
                 role=vals["role"], roles=", ".join(dict(KEY_PERSON_ROLES))))
 
     @api.model
     def _check_approved_attitude_value(self, approved, attitude, partner):
         if approved and attitude == "oppose":
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "%(contact)s cannot be both opposed and approved; set the attitude or clear Approved.",
                 contact=partner.display_name))
 
@@ -75,7 +74,7 @@ class CrmLeadKeyPerson(models.Model):
         today = fields.Date.context_today(self)
         for kp in self:
             if kp.date_last_contact and kp.date_last_contact > today:
-                raise ValidationError(_("The last contact date of %(contact)s cannot be in the future.",
+                raise ValidationError(self.env._("The last contact date of %(contact)s cannot be in the future.",
                                         contact=kp.partner_id.display_name))
 
     def _is_won_over(self):

@@ -1,6 +1,5 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -19,8 +18,8 @@ class CrmLead(models.Model):
         [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")], compute="_compute_temperature", store=True,
         index=True, help="Hot: the project starts within 3 months; warm: within 6; cold: within 12. "
                          "Recomputed daily.")
-    customer_importance = fields.Selection(LEVELS, "Customer Importance")
-    solution_fit = fields.Selection(LEVELS, "Solution Fit")
+    customer_importance = fields.Selection(LEVELS)
+    solution_fit = fields.Selection(LEVELS)
     lead_class = fields.Selection(
         [("important", "Important Lead"), ("normal", "Normal Lead"), ("not_lead", "Not a Lead")],
         "Lead Grading", compute="_compute_lead_class", store=True, index=True,
@@ -69,11 +68,11 @@ class CrmLead(models.Model):
     def action_discard_not_lead(self):
         """One click: mark a 'not a lead' lost with the 'Not a lead' reason."""
         if any(lead.lead_class != "not_lead" for lead in self):
-            raise UserError(_("Only leads graded 'Not a Lead' can be discarded this way."))
+            raise UserError(self.env._("Only leads graded 'Not a Lead' can be discarded this way."))
         reason = self.env.ref("sales_funnel_cn.lost_reason_not_lead")
         self.action_set_lost(lost_reason_id=reason.id)
         for lead in self:
-            lead.message_post(body=_("Discarded as not a lead: %(reason)s", reason=reason.name),
+            lead.message_post(body=self.env._("Discarded as not a lead: %(reason)s", reason=reason.name),
                               message_type="notification")
         return True
 

@@ -33,7 +33,11 @@ class ResConfigSettings(models.TransientModel):
                 "sales_funnel_cn.lead_min_revenue"]
         before = [get(key) for key in keys]
         res = super().set_values()
-        if before != [get(key) for key in keys]:
-            leads = self.env["crm.lead"].with_context(active_test=False).search([])
-            leads._recompute_date_dependent()
+        after = [get(key) for key in keys]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        if before[:3] != after[:3]:
+            # only dated deals can reach C or better, so only they depend on the decision windows
+            Lead._cron_recompute_date_dependent()
+        if before[3:] != after[3:]:
+            self.env.add_to_compute(Lead._fields["lead_class"], Lead.search([("solution_fit", "!=", False)]))
         return res

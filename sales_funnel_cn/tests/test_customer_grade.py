@@ -85,6 +85,12 @@ class TestCustomerGrade(SalesFunnelCommon):
         self.assertIn("To reach grade B", deal.customer_grade_why)
         self.assertIn("✗ Two of EB/UB/TB approved", deal.customer_grade_why)
         self.assertIn("✗ Procurement process clear", deal.customer_grade_why)
+        self.assertIn("✓ Budget confirmed", deal.customer_grade_why)
+        top = self._new_deal(key_person_ids=[self._kp(r, i, **WON) for i, r in enumerate(("eb", "ub", "tb"))],
+                             **self._a_facts(1))
+        self.assertEqual(top.customer_grade, "A")
+        self.assertNotIn("To reach", top.customer_grade_why)
+        self.assertIn("No grade yet", self._new_deal().customer_grade_why)
 
     def test_recompute_on_fact_change_and_kp_deletion(self):
         deal = self._new_deal(key_person_ids=[self._kp("eb", 0, **WON), self._kp("tb", 2, **WON)],
