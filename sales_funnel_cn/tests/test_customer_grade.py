@@ -1,9 +1,12 @@
+import json
 from datetime import timedelta
 
 from odoo import Command
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase
+from odoo.tests import new_test_user
 from odoo.tests import tagged
 
 from .common import SalesFunnelCommon
@@ -161,3 +164,41 @@ class TestCustomerGrade(SalesFunnelCommon):
         visible = self.env["crm.lead.key.person"].with_user(self.rep).search([])
         self.assertIn(mine.key_person_ids, visible)
         self.assertNotIn(theirs.key_person_ids, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerGradeRpc(HttpCase):
+    """Bad inputs through JSON-RPC, as any client would send them: a clear error and nothing written."""
+
+    def _call(self, model, method, args, kwargs=None):
+        response = self.url_open("/web/dataset/call_kw", data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }), headers={"Content-Type": "application/json"})
+        return response.json()
+
+    def test_rpc_bad_inputs(self):
+        rep = new_test_user(self.env, login="sfcn_rpc_rep", password="sfcn_rpc_rep_pw",
+                            groups="base.group_user,sales_team.group_sale_salesman")
+        contact = self.env["res.partner"].create({"name": "王总"})
+        deal = self.env["crm.lead"].create({"name": "RPC deal", "type": "opportunity", "user_id": rep.id})
+        self.authenticate("sfcn_rpc_rep", "sfcn_rpc_rep_pw")
+
+        answer = self._call("crm.lead.key.person", "create",
+                            [{"lead_id": deal.id, "partner_id": contact.id, "role": "cfo"}])
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.ValidationError")
+        self.assertIn("Unknown key person role 'cfo'", answer["error"]["data"]["message"])
+
+        yesterday = fields.Date.to_string(fields.Date.today() - timedelta(days=1))
+        answer = self._call("crm.lead", "write", [[deal.id], {"date_decision": yesterday}])
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.ValidationError")
+        self.assertIn("is in the past", answer["error"]["data"]["message"])
+
+        answer = self._call("crm.lead", "write", [[deal.id], {"customer_grade_override": "A",
+                                                              "customer_grade_override_reason": "trust me"}])
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.UserError")
+
+        deal.invalidate_recordset()
+        self.assertFalse(deal.key_person_ids)
+        self.assertFalse(deal.date_decision)
+        self.assertFalse(deal.customer_grade)
