@@ -28,12 +28,14 @@ function addKeyPerson(name, roleLabel, { create = false, won = false } = {}) {
                   content: `Pick ${name}`,
                   run: "click",
               },
-        {
+    ];
+    if (roleLabel) {
+        steps.push({
             trigger: `${ROW} .o_field_widget[name='role'] select`,
             content: `Role ${roleLabel}`,
             run: `selectByLabel ${roleLabel}`,
-        },
-    ];
+        });
+    }
     if (won) {
         for (const fname of ["need_confirmed", "objection_handled", "approved"]) {
             steps.push({
@@ -57,7 +59,8 @@ registry.category("web_tour.tours").add("sales_funnel_cn_customer_grade", {
             trigger: ".o_notebook .tab-pane.active .o_field_widget[name='customer_grade_why']:contains('No grade yet')",
             content: "No key person, no grade",
         },
-        ...addKeyPerson("王建国", "EB", { create: true }),
+        // the role defaults to EB; each grade check below also waits for the server's onchange to settle
+        ...addKeyPerson("王建国", null, { create: true }),
         {
             trigger: ".o_field_widget[name='customer_grade_computed']:contains('D ·')",
             content: "First contact with the EB: grade D",
