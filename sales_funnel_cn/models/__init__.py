@@ -4,6 +4,8 @@ from . import crm_funnel_plan
 from . import crm_lead
 from . import crm_lead_call
 from . import crm_lead_grade
+from . import crm_lead_key_person
+from . import crm_lead_qualification
 from . import crm_phone_suppression
 from . import res_config_settings
 from . import res_partner

@@ -101,7 +101,7 @@ class CrmCallLog(models.Model):
             lead_vals["call_next_date"] = self.callback_date
             self._schedule_activity(lead, outcome, fields.Date.to_date(self.callback_date))
         elif outcome.effect in ("potential", "target") and lead:
-            lead_vals["customer_grade"] = "D" if outcome.effect == "potential" else "C"
+            lead_vals["call_status"] = outcome.effect
             self._schedule_activity(lead, outcome, fields.Date.to_date(when) + timedelta(days=outcome.activity_days))
         if (outcome.unreachable_after and lead
                 and lead_vals.get("call_na_count", 0) >= outcome.unreachable_after):

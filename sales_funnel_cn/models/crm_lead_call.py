@@ -16,6 +16,11 @@ class CrmLead(models.Model):
         help="The lead's phone (or mobile) in E.164 form: the same number written differently is one number.")
     call_log_ids = fields.One2many("crm.call.log", "lead_id", "Call Logs")
     call_count = fields.Integer("Calls", compute="_compute_call_count")
+    call_status = fields.Selection(
+        [("potential", "Potential Customer (D)"), ("target", "Target Customer (C)")],
+        "Telesales Status", index=True, copy=False, readonly=True,
+        help="Set by the last D or C call outcome. The A/B/C/D customer grade is computed separately "
+             "from key persons and qualification facts.")
     call_na_count = fields.Integer("Consecutive Unanswered Calls", default=0, copy=False, readonly=True)
     call_next_date = fields.Datetime("Next Call", index=True, copy=False, readonly=True,
                                      help="Retry or callback scheduled by the last call outcome.")

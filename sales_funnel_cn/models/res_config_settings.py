@@ -23,3 +23,33 @@ class ResConfigSettings(models.TransientModel):
         default=5,
         help="New potential (D) or target (C) customers each rep should win per day by phone.",
     )
+    sfcn_grade_a_decision_days = fields.Integer(
+        string="Grade A: Decision Within (days)", config_parameter="sales_funnel_cn.grade_a_decision_days",
+        default=7)
+    sfcn_grade_b_decision_days = fields.Integer(
+        string="Grade B: Decision Within (days)", config_parameter="sales_funnel_cn.grade_b_decision_days",
+        default=30)
+    sfcn_grade_c_decision_days = fields.Integer(
+        string="Grade C: Decision Within (days)", config_parameter="sales_funnel_cn.grade_c_decision_days",
+        default=60)
+    sfcn_lead_important_revenue = fields.Float(
+        string="Important Lead From Revenue", config_parameter="sales_funnel_cn.lead_important_revenue",
+        default=1000000)
+    sfcn_lead_min_revenue = fields.Float(
+        string="Minimum Lead Revenue", config_parameter="sales_funnel_cn.lead_min_revenue", default=50000)
+
+    def set_values(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        keys = ["sales_funnel_cn.grade_a_decision_days", "sales_funnel_cn.grade_b_decision_days",
+                "sales_funnel_cn.grade_c_decision_days", "sales_funnel_cn.lead_important_revenue",
+                "sales_funnel_cn.lead_min_revenue"]
+        before = [get(key) for key in keys]
+        res = super().set_values()
+        after = [get(key) for key in keys]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        if before[:3] != after[:3]:
+            # only dated deals can reach C or better, so only they depend on the decision windows
+            Lead._cron_recompute_date_dependent()
+        if before[3:] != after[3:]:
+            self.env.add_to_compute(Lead._fields["lead_class"], Lead.search([("solution_fit", "!=", False)]))
+        return res

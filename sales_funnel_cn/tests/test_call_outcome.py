@@ -110,10 +110,10 @@ class TestCallOutcome(SalesFunnelCommon):
 
     def test_d_and_c(self):
         self._call("D")
-        self.assertEqual(self.lead.customer_grade, "D")
+        self.assertEqual(self.lead.call_status, "potential")
         self.assertEqual(self.lead.activity_ids.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self._call("C")
-        self.assertEqual(self.lead.customer_grade, "C")
+        self.assertEqual(self.lead.call_status, "target")
         self.assertIn(self.env.ref("mail.mail_activity_data_meeting"), self.lead.activity_ids.activity_type_id)
 
     def test_purpose_required(self):

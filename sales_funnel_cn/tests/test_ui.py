@@ -44,3 +44,24 @@ class TestCallOutcomeTour(HttpCase):
         self.start_tour("/odoo", "sales_funnel_cn_funnel_plan", login="admin")
         self.assertEqual(plan.target_amount, 600.0)
         self.assertEqual(plan.customers_needed_month, 166.7)
+class TestCustomerGradeTour(HttpCase):
+
+    def test_three_key_persons_raise_grade_d_to_b(self):
+        company = self.env["res.partner"].create({"name": "杭州巡检科技有限公司", "is_company": True})
+        self.env["res.partner"].create([
+            {"name": "李工程师", "parent_id": company.id}, {"name": "张经理", "parent_id": company.id}])
+        deal = self.env["crm.lead"].create({
+            "name": "SFCN 关键人商机",
+            "type": "opportunity",
+            "partner_id": company.id,
+            "user_id": self.env.ref("base.user_admin").id,
+            "budget_confirmed": True,
+            "procurement_state": "clear",
+            "date_deadline": fields.Date.today() + timedelta(days=20),
+        })
+        self.assertFalse(deal.customer_grade)
+        self.start_tour(f"/odoo/action-crm.crm_lead_action_pipeline/{deal.id}",
+                        "sales_funnel_cn_customer_grade", login="admin")
+        self.assertEqual(deal.customer_grade, "B")
+        self.assertEqual(sorted(deal.key_person_ids.mapped("role")), ["eb", "tb", "ub"])
+        self.assertEqual(deal.key_person_ids.filtered(lambda kp: kp.role == "eb").partner_id.name, "王建国")

@@ -1,0 +1,94 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+
+LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
+DEFAULT_IMPORTANT_REVENUE = 1000000
+DEFAULT_MIN_REVENUE = 50000
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    date_project_start = fields.Date("Expected Project Start", tracking=True)
+    temperature = fields.Selection(
+        [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")], compute="_compute_temperature", store=True,
+        index=True, help="Hot: the project starts within 3 months; warm: within 6; cold: within 12. "
+                         "Recomputed daily.")
+    customer_importance = fields.Selection(LEVELS)
+    solution_fit = fields.Selection(LEVELS)
+    lead_class = fields.Selection(
+        [("important", "Important Lead"), ("normal", "Normal Lead"), ("not_lead", "Not a Lead")],
+        "Lead Grading", compute="_compute_lead_class", store=True, index=True,
+        help="Important: large scale, important customer, clear timeline and high solution fit. "
+             "Not a lead: low solution fit (or tiny scale) with a customer of no particular importance.")
+
+    @api.depends("date_project_start")
+    def _compute_temperature(self):
+        today = fields.Date.context_today(self)
+        for lead in self:
+            start = lead.date_project_start
+            if not start or start > today + relativedelta(months=12):
+                lead.temperature = False
+            elif start <= today + relativedelta(months=3):
+                lead.temperature = "hot"
+            elif start <= today + relativedelta(months=6):
+                lead.temperature = "warm"
+            else:
+                lead.temperature = "cold"
+
+    @api.model
+    def _lead_class_thresholds(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        try:
+            important = float(get("sales_funnel_cn.lead_important_revenue", DEFAULT_IMPORTANT_REVENUE))
+            minimum = float(get("sales_funnel_cn.lead_min_revenue", DEFAULT_MIN_REVENUE))
+        except ValueError:
+            important, minimum = DEFAULT_IMPORTANT_REVENUE, DEFAULT_MIN_REVENUE
+        return important, minimum
+
+    @api.depends("expected_revenue", "customer_importance", "solution_fit", "temperature")
+    def _compute_lead_class(self):
+        important, minimum = self._lead_class_thresholds()
+        for lead in self:
+            if not lead.solution_fit:
+                lead.lead_class = False
+            elif lead.customer_importance != "high" and (
+                    lead.solution_fit == "low" or lead.expected_revenue < minimum):
+                lead.lead_class = "not_lead"
+            elif (lead.expected_revenue >= important and lead.customer_importance == "high"
+                  and lead.temperature and lead.solution_fit == "high"):
+                lead.lead_class = "important"
+            else:
+                lead.lead_class = "normal"
+
+    def action_discard_not_lead(self):
+        """One click: mark a 'not a lead' lost with the 'Not a lead' reason."""
+        if any(lead.lead_class != "not_lead" for lead in self):
+            raise UserError(self.env._("Only leads graded 'Not a Lead' can be discarded this way."))
+        reason = self.env.ref("sales_funnel_cn.lost_reason_not_lead")
+        self.action_set_lost(lost_reason_id=reason.id)
+        for lead in self:
+            lead.message_post(body=self.env._("Discarded as not a lead: %(reason)s", reason=reason.name),
+                              message_type="notification")
+        return True
+
+    @api.model
+    def _cron_recompute_date_dependent(self, batch_size=1000):
+        """Temperature and grade depend on today: recompute them on dated deals, batch by batch."""
+        domain = ["|", "|", ("date_project_start", "!=", False), ("date_decision", "!=", False),
+                  ("date_deadline", "!=", False)]
+        last_id, done = 0, 0
+        while True:
+            leads = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
+            if not leads:
+                break
+            leads._recompute_date_dependent()
+            leads.flush_recordset()
+            last_id, done = leads[-1].id, done + len(leads)
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        return True
