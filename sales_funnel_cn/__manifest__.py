@@ -12,7 +12,13 @@
     "data": [
         "security/sales_funnel_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_funnel_template_data.xml",
+        "data/crm_stale_cron.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_checklist_views.xml",
+        "views/crm_stage_views.xml",
+        "views/crm_funnel_template_views.xml",
+        "views/crm_lead_stage_history_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_funnel_menus.xml",
     ],

@@ -1,0 +1,246 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+from markupsafe import escape
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+
+def _stage_key(stage):
+    return (stage.sequence, stage.id)
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    check_ids = fields.One2many("crm.lead.check", "lead_id", string="Checklist")
+    check_done_count = fields.Integer("Checks Done", compute="_compute_check_progress")
+    check_total_count = fields.Integer("Checks", compute="_compute_check_progress")
+    check_incomplete = fields.Boolean(
+        "Checklist Incomplete", compute="_compute_check_progress", search="_search_check_incomplete",
+        help="Required checks of the current stage are not all ticked.")
+    gate_skipped = fields.Boolean(
+        "Checklist Skipped", copy=False, readonly=True,
+        help="The deal moved on while required checks were missing (warn gate or forced move).")
+    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id", string="Stage History")
+    pause_until = fields.Date("Paused Until (暂缓)", copy=False, tracking=True)
+    pause_reason = fields.Char("Pause Reason", copy=False, tracking=True)
+    is_paused = fields.Boolean("Paused", compute="_compute_is_paused", search="_search_is_paused")
+    is_stale = fields.Boolean("Stale", compute="_compute_is_stale", search="_search_is_stale",
+                              help="Open deal in its stage longer than the stage's maximum days.")
+    stale_alert_date = fields.Datetime("Stale Alert Sent", copy=False, readonly=True)
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("stage_id", "check_ids.done", "check_ids.stage_id", "check_ids.required")
+    def _compute_check_progress(self):
+        for lead in self:
+            current = lead.check_ids.filtered(lambda c, stage=lead.stage_id: c.stage_id == stage)
+            lead.check_total_count = len(current)
+            lead.check_done_count = len(current.filtered("done"))
+            lead.check_incomplete = any(c.required and not c.done for c in current)
+
+    def _search_check_incomplete(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the checklist state."))
+        self.env["crm.lead.check"].flush_model()
+        self.env["crm.lead"].flush_model(["stage_id"])
+        self.env.cr.execute("""
+            SELECT DISTINCT c.lead_id FROM crm_lead_check c JOIN crm_lead l ON l.id = c.lead_id
+             WHERE c.stage_id = l.stage_id AND c.required AND NOT COALESCE(c.done, false)
+        """)
+        ids = [r[0] for r in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    @api.depends("pause_until")
+    def _compute_is_paused(self):
+        today = fields.Date.context_today(self)
+        for lead in self:
+            lead.is_paused = bool(lead.pause_until and lead.pause_until >= today)
+
+    def _search_is_paused(self, operator, value):
+        positive = (operator == "=") == bool(value)
+        today = fields.Date.context_today(self)
+        if positive:
+            return [("pause_until", ">=", today)]
+        return ["|", ("pause_until", "=", False), ("pause_until", "<", today)]
+
+    @api.depends("stage_id.max_days", "date_last_stage_update", "pause_until", "active", "stage_id.is_won")
+    def _compute_is_stale(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            limit = lead.stage_id.max_days
+            lead.is_stale = bool(
+                limit and lead.active and lead.type == "opportunity" and not lead.stage_id.is_won
+                and not lead.is_paused and lead.date_last_stage_update
+                and lead.date_last_stage_update < now - timedelta(days=limit))
+
+    def _search_is_stale(self, operator, value):
+        now = fields.Datetime.now()
+        stages = self.env["crm.stage"].search([("max_days", ">", 0), ("is_won", "=", False)])
+        stale = expression.OR([
+            [("stage_id", "=", stage.id), ("date_last_stage_update", "<", now - timedelta(days=stage.max_days))]
+            for stage in stages]) if stages else [("id", "=", 0)]
+        domain = expression.AND([
+            [("type", "=", "opportunity"), ("active", "=", True)], self._search_is_paused("=", False), stale])
+        positive = (operator == "=") == bool(value)
+        if positive:
+            return domain
+        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
+
+    # ------------------------------------------------------------------ create / write
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._sfcn_after_stage_change({lead.id: (self.env["crm.stage"], False) for lead in leads})
+        return leads
+
+    def write(self, vals):
+        if "stage_id" not in vals:
+            return super().write(vals)
+        new_stage = self.env["crm.stage"].browse(vals["stage_id"])
+        moving = self.filtered(lambda lead: lead.stage_id != new_stage)
+        previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
+        skipped = moving._sfcn_gate(new_stage) if moving else {}
+        if new_stage.fixed_probability and not new_stage.is_won and "probability" not in vals and moving:
+            vals = dict(vals, probability=new_stage.stage_probability)
+        res = super().write(vals)
+        if moving:
+            moving._sfcn_after_stage_change(previous, skipped)
+        return res
+
+    def _sfcn_gate(self, new_stage):
+        """Check the required items of every stage a deal moves forward past.
+
+        Returns {lead_id: [missing check names]} for moves allowed despite missing items (warn gate or
+        forced by a manager); raises UserError for blocked moves. Constant number of queries."""
+        if new_stage.is_won or self.env.context.get("sfcn_skip_gate"):
+            return {}
+        forced = self.env.context.get("sfcn_force_reason")
+        if forced and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(self.env._("Only a sales manager can force a deal past its checklist."))
+        new_key = _stage_key(new_stage)
+        old_stages = self.stage_id
+        if not old_stages or all(_stage_key(s) >= new_key for s in old_stages):
+            return {}
+        low = min(_stage_key(s) for s in old_stages)
+        passed = self.env["crm.stage"].sudo().search([
+            ("sequence", ">=", low[0]), ("sequence", "<=", new_key[0]), ("gate_mode", "!=", "off"),
+            ("is_won", "=", False)])
+        required = self.env["crm.stage.check"].sudo().search(
+            [("stage_id", "in", passed.ids), ("required", "=", True)])
+        if not required:
+            return {}
+        done = self.env["crm.lead.check"].sudo().search_read(
+            [("lead_id", "in", self.ids), ("check_id", "in", required.ids), ("done", "=", True)],
+            ["lead_id", "check_id"], load=False)
+        done_pairs = {(d["lead_id"], d["check_id"]) for d in done}
+        blocked, skipped = [], {}
+        for lead in self:
+            for check in lead._sfcn_missing_checks(required, done_pairs, new_key):
+                label = f"{check.stage_id.name}: {check.name}"
+                if check.stage_id.gate_mode == "block" and not forced:
+                    blocked.append((lead, label))
+                else:
+                    skipped.setdefault(lead.id, []).append(label)
+        if blocked:
+            lines = "\n".join(f"- {lead.name} / {label}" for lead, label in blocked)
+            raise UserError(self.env._(
+                "The deal cannot move forward: these required checks are not ticked:\n%(lines)s",
+                lines=lines))
+        return skipped
+
+    def _sfcn_missing_checks(self, required, done_pairs, new_key):
+        """Required checks this deal leaves unticked when moving forward to a stage of key new_key."""
+        self.ensure_one()
+        if not self.stage_id:
+            return []
+        old_key = _stage_key(self.stage_id)
+        return [check for check in required
+                if old_key <= _stage_key(check.stage_id) < new_key
+                and not (self.team_id and check.stage_id.team_id and check.stage_id.team_id != self.team_id)
+                and (self.id, check.id) not in done_pairs]
+
+    def _sfcn_after_stage_change(self, previous, skipped=None):
+        """Stage history, answers to re-confirm on backward moves, checklist rows of the new stage."""
+        skipped = skipped or {}
+        now = fields.Datetime.now()
+        forced = self.env.context.get("sfcn_force_reason")
+        history, backward = [], []
+        for lead in self:
+            old_stage, since = previous.get(lead.id, (self.env["crm.stage"], False))
+            history.append({
+                "lead_id": lead.id, "team_id": lead.team_id.id, "user_id": self.env.uid,
+                "stage_from_id": old_stage.id, "stage_to_id": lead.stage_id.id, "date": now,
+                "days_in_previous": ((now - since).total_seconds() / 86400.0) if since else 0.0,
+                "days_since_create": ((now - lead.create_date).total_seconds() / 86400.0)
+                if lead.create_date else 0.0,
+                "forced_reason": forced or False,
+            })
+            if old_stage and lead.stage_id and _stage_key(lead.stage_id) < _stage_key(old_stage):
+                backward.append(lead.id)
+        self.env["crm.lead.stage.history"].sudo().create(history)
+        Check = self.env["crm.lead.check"].sudo()
+        if backward:
+            Check.search([("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
+        stages = self.stage_id
+        items = self.env["crm.stage.check"].sudo().search([("stage_id", "in", stages.ids)]) if stages else []
+        if items:
+            existing = Check.search_read(
+                [("lead_id", "in", self.ids), ("check_id", "in", items.ids)], ["lead_id", "check_id"],
+                load=False)
+            have = {(e["lead_id"], e["check_id"]) for e in existing}
+            Check.create([{"lead_id": lead.id, "check_id": item.id}
+                          for lead in self for item in items
+                          if item.stage_id == lead.stage_id and (lead.id, item.id) not in have])
+        flagged = self.filtered(lambda lead: lead.id in skipped)
+        if flagged:
+            super(CrmLead, flagged).write({"gate_skipped": True})
+            for lead in flagged:
+                items_html = Markup("").join(Markup("<li>%s</li>") % label for label in skipped[lead.id])
+                if forced:
+                    intro = escape(self.env._("Stage forced by %(user)s. Reason: %(reason)s",
+                                              user=self.env.user.name, reason=forced))
+                else:
+                    intro = escape(self.env._("Moved on with required checks not ticked:"))
+                lead.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (intro, items_html),
+                                  message_type="notification")
+        elif forced:
+            for lead in self:
+                lead.message_post(body=self.env._("Stage forced by %(user)s. Reason: %(reason)s",
+                                                  user=self.env.user.name, reason=forced),
+                                  message_type="notification")
+
+    # ------------------------------------------------------------------ actions / cron
+    def action_sfcn_force_stage(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead.force.stage",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
+    @api.model
+    def _cron_stale_deals(self):
+        """One activity for the rep and one notification for the team leader per stale deal and stage stay."""
+        leads = self.search([("is_stale", "=", True)])
+        leads = leads.filtered(lambda lead: not lead.stale_alert_date
+                               or lead.stale_alert_date < lead.date_last_stage_update)
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for lead in leads:
+            summary = self.env._("Stale deal: %(days)s days in %(stage)s",
+                                 days=lead.days_in_stage, stage=lead.stage_id.name)
+            if lead.user_id:
+                lead.activity_schedule(
+                    activity_type_id=todo.id if todo else False, summary=summary, user_id=lead.user_id.id)
+            leader = lead.team_id.user_id
+            if leader:
+                lead.message_notify(partner_ids=leader.partner_id.ids, body=summary, subject=summary)
+        leads.write({"stale_alert_date": fields.Datetime.now()})
+        return leads

@@ -1,0 +1,22 @@
+from odoo import fields
+from odoo import models
+
+
+class CrmStage(models.Model):
+    _inherit = "crm.stage"
+
+    max_days = fields.Integer(
+        "Max Days in Stage", default=0,
+        help="A deal staying longer than this in the stage is stale. 0 disables the alert.")
+    gate_mode = fields.Selection(
+        [("block", "Block"), ("warn", "Warn"), ("off", "Off")], string="Checklist Gate",
+        default="off", required=True,
+        help="Block: a deal cannot move forward past this stage while required checks are unticked. "
+             "Warn: the move happens, the deal is flagged and the chatter lists the skipped checks.")
+    fixed_probability = fields.Boolean(
+        "Probability Follows Stage",
+        help="When set, a deal entering this stage takes the stage probability.")
+    stage_probability = fields.Float("Stage Probability (%)")
+    stage_description = fields.Text("Status Description")
+    check_ids = fields.One2many("crm.stage.check", "stage_id", string="Checklist")
+    funnel_template_id = fields.Many2one("crm.funnel.template", string="Funnel Template", ondelete="set null")
