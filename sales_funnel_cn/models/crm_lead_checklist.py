@@ -69,22 +69,34 @@ class CrmLead(models.Model):
             return [("pause_until", ">=", today)]
         return ["|", ("pause_until", "=", False), ("pause_until", "<", today)]
 
+    def _sfcn_default_max_days(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("sales_funnel_cn.default_stage_max_days", 30) or 0)
+
     @api.depends("stage_id.max_days", "date_last_stage_update", "pause_until", "active", "stage_id.is_won")
     def _compute_is_stale(self):
         now = fields.Datetime.now()
+        default = self._sfcn_default_max_days()
         for lead in self:
-            limit = lead.stage_id.max_days
+            limit = lead.stage_id.max_days or default
             lead.is_stale = bool(
-                limit and lead.active and lead.type == "opportunity" and not lead.stage_id.is_won
-                and not lead.is_paused and lead.date_last_stage_update
+                limit and lead.active and lead.type == "opportunity" and lead.stage_id
+                and not lead.stage_id.is_won and not lead.is_paused and lead.date_last_stage_update
                 and lead.date_last_stage_update < now - timedelta(days=limit))
 
     def _search_is_stale(self, operator, value):
+        """Stale: open opportunity, not paused, in a non-won stage longer than the stage's max days
+        (or the default of the settings when the stage has none)."""
         now = fields.Datetime.now()
-        stages = self.env["crm.stage"].search([("max_days", ">", 0), ("is_won", "=", False)])
+        default = self._sfcn_default_max_days()
+        stages = self.env["crm.stage"].with_context(active_test=False).search([("is_won", "=", False)])
+        by_limit = {}
+        for stage in stages:
+            limit = stage.max_days or default
+            if limit:
+                by_limit.setdefault(limit, []).append(stage.id)
         stale = expression.OR([
-            [("stage_id", "=", stage.id), ("date_last_stage_update", "<", now - timedelta(days=stage.max_days))]
-            for stage in stages]) if stages else [("id", "=", 0)]
+            [("stage_id", "in", ids), ("date_last_stage_update", "<", now - timedelta(days=limit))]
+            for limit, ids in by_limit.items()]) if by_limit else [("id", "=", 0)]
         domain = expression.AND([
             [("type", "=", "opportunity"), ("active", "=", True)], self._search_is_paused("=", False), stale])
         positive = (operator == "=") == bool(value)

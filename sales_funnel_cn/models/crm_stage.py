@@ -7,7 +7,7 @@ class CrmStage(models.Model):
 
     max_days = fields.Integer(
         "Max Days in Stage", default=0,
-        help="A deal staying longer than this in the stage is stale. 0 disables the alert.")
+        help="A deal staying longer than this in the stage is stale. 0 uses the default of the settings.")
     gate_mode = fields.Selection(
         [("block", "Block"), ("warn", "Warn"), ("off", "Off")], string="Checklist Gate",
         default="off", required=True,

@@ -235,3 +235,15 @@ class TestStageGate(SalesFunnelCommon):
         with self.assertQueryCount(q_one):
             one.with_user(self.rep).write({"stage_id": self.s_proposal.id})
             self.env.flush_all()
+
+    def test_stale_default_limit_from_settings(self):
+        self.env["ir.config_parameter"].sudo().set_param("sales_funnel_cn.default_stage_max_days", 5)
+        self.s_proposal.max_days = 0
+        deal = self._new_deal("默认时限", stage_id=self.s_proposal.id)
+        deal.date_last_stage_update = fields.Datetime.now() - timedelta(days=6)
+        self.assertTrue(deal.is_stale)
+        self.assertIn(deal, self.env["crm.lead"].search([("is_stale", "=", True)]))
+        self.s_proposal.max_days = 10
+        deal.invalidate_recordset(["is_stale"])
+        self.assertFalse(deal.is_stale)
+        self.assertNotIn(deal, self.env["crm.lead"].search([("is_stale", "=", True)]))
