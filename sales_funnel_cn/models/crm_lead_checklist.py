@@ -114,6 +114,10 @@ class CrmLead(models.Model):
     def write(self, vals):
         if "stage_id" not in vals:
             return super().write(vals)
+        if "check_ids" in vals:
+            # answers ticked in the same save (form, kanban) count before the gate
+            self.write({"check_ids": vals["check_ids"]})
+            vals = {k: v for k, v in vals.items() if k != "check_ids"}
         new_stage = self.env["crm.stage"].browse(vals["stage_id"])
         moving = self.filtered(lambda lead: lead.stage_id != new_stage)
         previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}

@@ -247,3 +247,12 @@ class TestStageGate(SalesFunnelCommon):
         deal.invalidate_recordset(["is_stale"])
         self.assertFalse(deal.is_stale)
         self.assertNotIn(deal, self.env["crm.lead"].search([("is_stale", "=", True)]))
+
+    def test_ticks_saved_with_the_stage_in_one_write(self):
+        """The form saves ticked answers and the new stage in one write: answers count first."""
+        from odoo import Command
+        deal = self._deal()
+        deal.with_user(self.rep).write({
+            "stage_id": self.s_proposal.id,
+            "check_ids": [Command.update(c.id, {"done": True}) for c in deal.check_ids]})
+        self.assertEqual(deal.stage_id, self.s_proposal)
