@@ -120,69 +120,76 @@ class CrmLead(models.Model):
             vals = {k: v for k, v in vals.items() if k != "check_ids"}
         new_stage = self.env["crm.stage"].browse(vals["stage_id"])
         moving = self.filtered(lambda lead: lead.stage_id != new_stage)
+        if not moving:
+            return super().write(vals)
         previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
-        skipped = moving._sfcn_gate(new_stage) if moving else {}
-        if new_stage.fixed_probability and not new_stage.is_won and "probability" not in vals and moving:
+        skipped, answers = moving._sfcn_gate(new_stage)
+        if new_stage.fixed_probability and not new_stage.is_won and "probability" not in vals:
             vals = dict(vals, probability=new_stage.stage_probability)
         res = super().write(vals)
-        if moving:
-            moving._sfcn_after_stage_change(previous, skipped)
+        moving._sfcn_after_stage_change(previous, skipped, answers)
         return res
+
+    def _sfcn_read_answers(self, check_ids):
+        """{(lead_id, check_id): done} for these deals and checks, in one query."""
+        if not check_ids or not self.ids:
+            return {}
+        self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])
+        self.env.cr.execute(
+            "SELECT lead_id, check_id, done FROM crm_lead_check WHERE lead_id = ANY(%s) AND check_id = ANY(%s)",
+            [list(self.ids), list(check_ids)])
+        return {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
 
     def _sfcn_gate(self, new_stage):
         """Check the required items of every stage a deal moves forward past.
 
-        Returns {lead_id: [missing check names]} for moves allowed despite missing items (warn gate or
-        forced by a manager); raises UserError for blocked moves. Constant number of queries."""
-        if new_stage.is_won or self.env.context.get("sfcn_skip_gate"):
-            return {}
+        Returns ({lead_id: [labels of missing checks]} for moves allowed despite missing items (warn gate
+        or forced by a manager), {(lead_id, check_id): done} answers read); raises UserError for blocked
+        moves. Constant number of queries: the stage checklists come from a cache, answers in one query."""
         forced = self.env.context.get("sfcn_force_reason")
         if forced and not self.env.user.has_group("sales_team.group_sale_manager"):
             raise UserError(self.env._("Only a sales manager can force a deal past its checklist."))
+        cmap = self.env["crm.stage.check"]._sfcn_check_map()
         new_key = _stage_key(new_stage)
-        old_stages = self.stage_id
-        if not old_stages or all(_stage_key(s) >= new_key for s in old_stages):
-            return {}
-        low = min(_stage_key(s) for s in old_stages)
-        passed = self.env["crm.stage"].sudo().search([
-            ("sequence", ">=", low[0]), ("sequence", "<=", new_key[0]), ("gate_mode", "!=", "off"),
-            ("is_won", "=", False)])
-        required = self.env["crm.stage.check"].sudo().search(
-            [("stage_id", "in", passed.ids), ("required", "=", True)])
-        if not required:
-            return {}
-        done = self.env["crm.lead.check"].sudo().search_read(
-            [("lead_id", "in", self.ids), ("check_id", "in", required.ids), ("done", "=", True)],
-            ["lead_id", "check_id"], load=False)
-        done_pairs = {(d["lead_id"], d["check_id"]) for d in done}
+        new_items = [e for e in cmap if e.stage_id == new_stage.id]
+        candidates = []
+        old_keys = [_stage_key(s) for s in self.stage_id]
+        if old_keys and not new_stage.is_won and not self.env.context.get("sfcn_skip_gate"):
+            low = min(old_keys)
+            candidates = [e for e in cmap if e.required and e.gate_mode != "off" and not e.stage_is_won
+                          and low <= e.stage_key < new_key]
+        answers = self._sfcn_read_answers({e.check_id for e in candidates} | {e.check_id for e in new_items})
         blocked, skipped = [], {}
         for lead in self:
-            for check in lead._sfcn_missing_checks(required, done_pairs, new_key):
-                label = f"{check.stage_id.name}: {check.name}"
-                if check.stage_id.gate_mode == "block" and not forced:
-                    blocked.append((lead, label))
+            if not lead.stage_id:
+                continue
+            old_key = _stage_key(lead.stage_id)
+            for e in candidates:
+                if not (old_key <= e.stage_key < new_key) or answers.get((lead.id, e.check_id)):
+                    continue
+                if lead.team_id and e.team_id and e.team_id != lead.team_id.id:
+                    continue
+                if e.gate_mode == "block" and not forced:
+                    blocked.append((lead, e.check_id))
                 else:
-                    skipped.setdefault(lead.id, []).append(label)
+                    skipped.setdefault(lead.id, []).append(e.check_id)
+        checks = self.env["crm.stage.check"].sudo()
+
+        def label(check_id):
+            check = checks.browse(check_id)
+            return f"{check.stage_id.name}: {check.name}"
+
         if blocked:
-            lines = "\n".join(f"- {lead.name} / {label}" for lead, label in blocked)
+            lines = "\n".join(f"- {lead.name} / {label(check_id)}" for lead, check_id in blocked)
             raise UserError(self.env._(
                 "The deal cannot move forward: these required checks are not ticked:\n%(lines)s",
                 lines=lines))
-        return skipped
+        return {lead_id: [label(c) for c in ids] for lead_id, ids in skipped.items()}, answers
 
-    def _sfcn_missing_checks(self, required, done_pairs, new_key):
-        """Required checks this deal leaves unticked when moving forward to a stage of key new_key."""
-        self.ensure_one()
-        if not self.stage_id:
-            return []
-        old_key = _stage_key(self.stage_id)
-        return [check for check in required
-                if old_key <= _stage_key(check.stage_id) < new_key
-                and not (self.team_id and check.stage_id.team_id and check.stage_id.team_id != self.team_id)
-                and (self.id, check.id) not in done_pairs]
+    def _sfcn_after_stage_change(self, previous, skipped=None, answers=None):
+        """Stage history, answers to re-confirm on backward moves, checklist rows of the new stage.
 
-    def _sfcn_after_stage_change(self, previous, skipped=None):
-        """Stage history, answers to re-confirm on backward moves, checklist rows of the new stage."""
+        answers: {(lead_id, check_id): done} already read for the new stage's checks; None on create."""
         skipped = skipped or {}
         now = fields.Datetime.now()
         forced = self.env.context.get("sfcn_force_reason")
@@ -203,16 +210,13 @@ class CrmLead(models.Model):
         Check = self.env["crm.lead.check"].sudo()
         if backward:
             Check.search([("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
-        stages = self.stage_id
-        items = self.env["crm.stage.check"].sudo().search([("stage_id", "in", stages.ids)]) if stages else []
+        stage_ids = set(self.stage_id.ids)
+        items = [e for e in self.env["crm.stage.check"]._sfcn_check_map() if e.stage_id in stage_ids]
         if items:
-            existing = Check.search_read(
-                [("lead_id", "in", self.ids), ("check_id", "in", items.ids)], ["lead_id", "check_id"],
-                load=False)
-            have = {(e["lead_id"], e["check_id"]) for e in existing}
-            Check.create([{"lead_id": lead.id, "check_id": item.id}
-                          for lead in self for item in items
-                          if item.stage_id == lead.stage_id and (lead.id, item.id) not in have])
+            answers = answers or {}
+            Check.create([{"lead_id": lead.id, "check_id": e.check_id}
+                          for lead in self for e in items
+                          if e.stage_id == lead.stage_id.id and (lead.id, e.check_id) not in answers])
         flagged = self.filtered(lambda lead: lead.id in skipped)
         if flagged:
             super(CrmLead, flagged).write({"gate_skipped": True})

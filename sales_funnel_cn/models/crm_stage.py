@@ -1,6 +1,8 @@
 from odoo import fields
 from odoo import models
 
+GATE_FIELDS = {"sequence", "gate_mode", "team_id", "is_won", "active"}
+
 
 class CrmStage(models.Model):
     _inherit = "crm.stage"
@@ -20,3 +22,13 @@ class CrmStage(models.Model):
     stage_description = fields.Text("Status Description")
     check_ids = fields.One2many("crm.stage.check", "stage_id", string="Checklist")
     funnel_template_id = fields.Many2one("crm.funnel.template", string="Funnel Template", ondelete="set null")
+
+    def write(self, vals):
+        res = super().write(vals)
+        if GATE_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
