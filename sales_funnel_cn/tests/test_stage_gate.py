@@ -256,3 +256,10 @@ class TestStageGate(SalesFunnelCommon):
             "stage_id": self.s_proposal.id,
             "check_ids": [Command.update(c.id, {"done": True}) for c in deal.check_ids]})
         self.assertEqual(deal.stage_id, self.s_proposal)
+
+    def test_rep_sees_only_own_deal_checklists(self):
+        deal = self._deal()
+        Check = self.env["crm.lead.check"]
+        self.assertEqual(Check.with_user(self.rep).search([("lead_id", "=", deal.id)]), deal.check_ids)
+        self.assertFalse(Check.with_user(self.rep2).search([("lead_id", "=", deal.id)]))
+        self.assertFalse(self.env["crm.lead.stage.history"].with_user(self.rep2).search([("lead_id", "=", deal.id)]))
