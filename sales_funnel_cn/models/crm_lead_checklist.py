@@ -107,6 +107,11 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
     def create(self, vals_list):
+        stages = self.env["crm.stage"]
+        for vals in vals_list:
+            stage = stages.browse(vals.get("stage_id") or [])
+            if stage.fixed_probability and not stage.is_won and "probability" not in vals:
+                vals["probability"] = stage.stage_probability
         leads = super().create(vals_list)
         leads._sfcn_after_stage_change({lead.id: (self.env["crm.stage"], False) for lead in leads})
         return leads

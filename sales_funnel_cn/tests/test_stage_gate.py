@@ -43,6 +43,7 @@ class TestStageGate(SalesFunnelCommon):
 
     def test_probability_follows_stage(self):
         deal = self._deal()
+        self.assertEqual(deal.probability, 10)
         self._tick(deal, self.intent_checks)
         deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
         self.assertEqual(deal.probability, 30)
