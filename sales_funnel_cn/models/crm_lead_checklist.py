@@ -240,6 +240,12 @@ class CrmLead(models.Model):
                                                   user=self.env.user.name, reason=forced),
                                   message_type="notification")
 
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """A merge keeps the most confident deal's stage: recorded in the history, not gated."""
+        merged = super(CrmLead, self.with_context(sfcn_skip_gate=True))._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
+        return merged.with_env(self.env)
+
     # ------------------------------------------------------------------ actions / cron
     def action_sfcn_force_stage(self):
         self.ensure_one()

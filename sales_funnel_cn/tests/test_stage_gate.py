@@ -155,11 +155,15 @@ class TestStageGate(SalesFunnelCommon):
         self.assertAlmostEqual(last.days_in_previous, 3.0, delta=0.1)
         self.assertEqual(last.user_id, self.rep)
         self.assertEqual(last.team_id, self.team)
-        # merge: the surviving deal takes the stage of the most advanced one
-        other = self._new_deal("合并商机", stage_id=self.s_won.id)
-        merged = (deal | other)._merge_opportunity(auto_unlink=False)
-        self.assertTrue(self.env["crm.lead.stage.history"].search_count(
-            [("lead_id", "=", merged.id), ("stage_to_id", "=", merged.stage_id.id)]))
+        # merge into a team without these stages: crm moves the survivor to that team's first stage
+        team2 = self.env["crm.team"].create({"name": "SFCN Team 2"})
+        other = self._new_deal("合并商机", stage_id=self.s_intent.id)
+        merged = (deal | other)._merge_opportunity(team_id=team2.id, auto_unlink=False)
+        self.assertNotIn(merged.stage_id, self.s_intent | self.s_proposal)
+        last = merged.stage_history_ids.sorted("id")[-1]
+        self.assertEqual(last.stage_to_id, merged.stage_id)
+        self.assertIn(last.stage_from_id, self.s_intent | self.s_proposal)
+        self.assertFalse(merged.env.context.get("sfcn_skip_gate"))
 
     def test_history_on_import(self):
         result = self.env["crm.lead"].load(
