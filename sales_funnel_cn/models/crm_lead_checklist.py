@@ -7,6 +7,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 
@@ -33,6 +34,11 @@ class CrmLead(models.Model):
     is_stale = fields.Boolean("Stale", compute="_compute_is_stale", search="_search_is_stale",
                               help="Open deal in its stage longer than the stage's maximum days.")
     stale_alert_date = fields.Datetime("Stale Alert Sent", copy=False, readonly=True)
+
+    @api.constrains("pause_until", "pause_reason")
+    def _check_pause_reason(self):
+        if any(lead.pause_until and not (lead.pause_reason or "").strip() for lead in self):
+            raise ValidationError(self.env._("A paused deal (暂缓) needs a pause reason."))
 
     # ------------------------------------------------------------------ computes
     @api.depends("stage_id", "check_ids.done", "check_ids.stage_id", "check_ids.required")

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import SalesFunnelCommon
@@ -180,6 +181,8 @@ class TestStageGate(SalesFunnelCommon):
         paused = self._deal("暂缓", pause_until=fields.Date.today() + timedelta(days=5), pause_reason="客户春节放假")
         fresh = self._deal("新鲜")
         (stale | paused).write({"date_last_stage_update": old})
+        with self.assertRaises(ValidationError):
+            fresh.with_user(self.rep).write({"pause_until": fields.Date.today()})
         Lead = self.env["crm.lead"]
         found = Lead.search([("is_stale", "=", True), ("team_id", "=", self.team.id)])
         self.assertEqual(found, stale)
