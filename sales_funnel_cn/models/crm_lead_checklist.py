@@ -27,9 +27,9 @@ class CrmLead(models.Model):
     gate_skipped = fields.Boolean(
         "Checklist Skipped", copy=False, readonly=True,
         help="The deal moved on while required checks were missing (warn gate or forced move).")
-    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id", string="Stage History")
+    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
     pause_until = fields.Date("Paused Until (暂缓)", copy=False, tracking=True)
-    pause_reason = fields.Char("Pause Reason", copy=False, tracking=True)
+    pause_reason = fields.Char(copy=False, tracking=True)
     is_paused = fields.Boolean("Paused", compute="_compute_is_paused", search="_search_is_paused")
     is_stale = fields.Boolean("Stale", compute="_compute_is_stale", search="_search_is_stale",
                               help="Open deal in its stage longer than the stage's maximum days.")
@@ -230,7 +230,7 @@ class CrmLead(models.Model):
                           if e.stage_id == lead.stage_id.id and (lead.id, e.check_id) not in answers])
         flagged = self.filtered(lambda lead: lead.id in skipped)
         if flagged:
-            super(CrmLead, flagged).write({"gate_skipped": True})
+            flagged.write({"gate_skipped": True})
             for lead in flagged:
                 items_html = Markup("").join(Markup("<li>%s</li>") % label for label in skipped[lead.id])
                 if forced:

@@ -21,7 +21,7 @@ class CrmStage(models.Model):
     stage_probability = fields.Float("Stage Probability (%)")
     stage_description = fields.Text("Status Description")
     check_ids = fields.One2many("crm.stage.check", "stage_id", string="Checklist")
-    funnel_template_id = fields.Many2one("crm.funnel.template", string="Funnel Template", ondelete="set null")
+    funnel_template_id = fields.Many2one("crm.funnel.template", ondelete="set null")
 
     def write(self, vals):
         res = super().write(vals)

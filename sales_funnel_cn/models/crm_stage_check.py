@@ -14,7 +14,7 @@ class CrmStageCheck(models.Model):
     _description = "Stage Qualifying Check"
     _order = "stage_id, sequence, id"
 
-    stage_id = fields.Many2one("crm.stage", string="Stage", required=True, ondelete="cascade", index=True)
+    stage_id = fields.Many2one("crm.stage", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char("Check", required=True)
     help_text = fields.Text("Help")
@@ -26,7 +26,7 @@ class CrmStageCheck(models.Model):
     def _sfcn_check_map(self):
         """All active checklist items with what the stage gate needs of their stage (cached; cleared when
         checks or stages change), so a stage write reads no stage or checklist configuration."""
-        checks = self.sudo().search([])
+        checks = self.sudo().search([("stage_id", "!=", False)])
         return tuple(CheckEntry(c.id, c.stage_id.id, (c.stage_id.sequence, c.stage_id.id), c.required,
                                 c.stage_id.gate_mode, c.stage_id.team_id.id, c.stage_id.is_won)
                      for c in checks)

@@ -5,7 +5,7 @@ from odoo import models
 class CrmTeam(models.Model):
     _inherit = "crm.team"
 
-    funnel_template_id = fields.Many2one("crm.funnel.template", string="Funnel Template")
+    funnel_template_id = fields.Many2one("crm.funnel.template")
 
     def action_apply_funnel_template(self):
         for team in self:

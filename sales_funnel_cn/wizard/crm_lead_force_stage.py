@@ -8,7 +8,7 @@ class CrmLeadForceStage(models.TransientModel):
     _description = "Force a Deal to a Stage"
 
     lead_id = fields.Many2one("crm.lead", string="Deal", required=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", required=True)
+    stage_id = fields.Many2one("crm.stage", required=True)
     reason = fields.Text(required=True)
 
     def action_force(self):
