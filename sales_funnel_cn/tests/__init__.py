@@ -5,4 +5,6 @@ from . import test_funnel_export
 from . import test_funnel_plan
 from . import test_i18n
 from . import test_lead_qualification
+from . import test_stage_gate
+from . import test_stage_gate_ui
 from . import test_ui

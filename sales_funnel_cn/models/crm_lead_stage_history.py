@@ -1,0 +1,18 @@
+from odoo import fields
+from odoo import models
+
+
+class CrmLeadStageHistory(models.Model):
+    _name = "crm.lead.stage.history"
+    _description = "Deal Stage History"
+    _order = "date desc, id desc"
+
+    lead_id = fields.Many2one("crm.lead", string="Deal", required=True, ondelete="cascade", index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    user_id = fields.Many2one("res.users", string="Changed By")
+    stage_from_id = fields.Many2one("crm.stage", string="From Stage", index=True)
+    stage_to_id = fields.Many2one("crm.stage", string="To Stage", index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    days_in_previous = fields.Float("Days in Previous Stage", aggregator="avg")
+    days_since_create = fields.Float("Days Since Deal Created", aggregator="avg")
+    forced_reason = fields.Char("Forced Move Reason")

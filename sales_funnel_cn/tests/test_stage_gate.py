@@ -1,0 +1,273 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import SalesFunnelCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStageGate(SalesFunnelCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.template = cls.env.ref("sales_funnel_cn.funnel_template_b2b")
+        stages = cls.template.action_apply(cls.team)
+        cls.s_intent, cls.s_proposal, cls.s_test, cls.s_business, cls.s_sign, cls.s_won = stages
+        cls.intent_checks = cls.s_intent.check_ids
+
+    def _deal(self, name="门禁商机", **vals):
+        return self._new_deal(name, stage_id=self.s_intent.id, **vals)
+
+    def _tick(self, deal, checks, user=None):
+        answers = deal.check_ids.filtered(lambda c: c.check_id in checks)
+        answers.with_user(user or self.rep).write({"done": True})
+
+    # ------------------------------------------------------------------ templates
+    def test_templates_shipped(self):
+        prob = self.env.ref("sales_funnel_cn.funnel_template_probability")
+        baidu = self.env.ref("sales_funnel_cn.funnel_template_baidu")
+        self.assertEqual(prob.line_ids.mapped("probability"), [10, 25, 50, 75, 90, 100])
+        self.assertEqual(baidu.line_ids.mapped("probability"), [20, 40, 60, 80, 85, 100])
+        self.assertEqual(self.template.line_ids.mapped("name"), ["意向", "方案", "测试", "商务", "签约", "维护"])
+        self.assertEqual(len(self.intent_checks), 3)
+        self.assertTrue(all(self.intent_checks.mapped("required")))
+        self.assertIn("预算", " ".join(self.intent_checks.mapped("name")))
+        self.assertEqual(self.s_intent.gate_mode, "block")
+        self.assertTrue(self.s_won.is_won)
+        # applying twice does not duplicate
+        self.assertEqual(len(self.template.action_apply(self.team)), 6)
+        self.assertEqual(self.env["crm.stage"].search_count([("team_id", "=", self.team.id)]), 6)
+
+    def test_probability_follows_stage(self):
+        deal = self._deal()
+        self.assertEqual(deal.probability, 10)
+        self._tick(deal, self.intent_checks)
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertEqual(deal.probability, 30)
+        self.assertIsNotNone(deal.automated_probability)
+
+    # ------------------------------------------------------------------ block gate
+    def test_block_rpc_write_as_salesman(self):
+        deal = self._deal()
+        self.assertEqual(len(deal.check_ids), 3, "entering a stage creates its checklist rows")
+        self.assertTrue(deal.check_incomplete)
+        self._tick(deal, self.intent_checks[:2])
+        with self.assertRaises(UserError) as err:
+            deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertIn(self.intent_checks[2].name, str(err.exception))
+        self.assertNotIn(self.intent_checks[0].name, str(err.exception))
+        self.assertEqual(deal.stage_id, self.s_intent)
+        self._tick(deal, self.intent_checks[2:])
+        self.assertFalse(deal.check_incomplete)
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertEqual(deal.stage_id, self.s_proposal)
+        self.assertFalse(deal.gate_skipped)
+
+    def test_skip_several_stages_checks_every_passed_stage(self):
+        deal = self._deal()
+        self._tick(deal, self.intent_checks)
+        with self.assertRaises(UserError) as err:
+            deal.with_user(self.rep).write({"stage_id": self.s_business.id})
+        self.assertIn(self.s_proposal.check_ids[0].name, str(err.exception))
+
+    def test_won_and_backward_not_blocked(self):
+        deal = self._deal()
+        deal.with_user(self.rep).write({"stage_id": self.s_won.id})
+        self.assertEqual(deal.stage_id, self.s_won)
+        deal2 = self._deal()
+        self._tick(deal2, self.intent_checks)
+        deal2.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        deal2.with_user(self.rep).write({"stage_id": self.s_intent.id})
+        answers = deal2.check_ids.filtered(lambda c: c.stage_id == self.s_intent)
+        self.assertTrue(all(answers.mapped("done")), "answers are kept")
+        self.assertTrue(all(answers.mapped("needs_reconfirm")))
+        answers[0].with_user(self.rep).write({"done": True})
+        self.assertFalse(answers[0].needs_reconfirm)
+        # lost is not a stage change and is never blocked
+        deal3 = self._deal()
+        deal3.with_user(self.rep).action_set_lost()
+        self.assertFalse(deal3.active)
+
+    def test_multi_record_write(self):
+        ok, missing = self._deal("OK"), self._deal("Missing")
+        self._tick(ok, self.intent_checks)
+        with self.assertRaises(UserError) as err:
+            (ok | missing).with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertIn("Missing", str(err.exception))
+        self.assertEqual((ok | missing).mapped("stage_id"), self.s_intent, "nothing half-written")
+        self._tick(missing, self.intent_checks)
+        (ok | missing).with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertEqual((ok | missing).mapped("stage_id"), self.s_proposal)
+        self.assertEqual(len((ok | missing).stage_history_ids.filtered(
+            lambda h: h.stage_to_id == self.s_proposal)), 2)
+
+    # ------------------------------------------------------------------ warn / force
+    def test_warn_gate_flags_and_logs(self):
+        self.s_intent.gate_mode = "warn"
+        deal = self._deal()
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertEqual(deal.stage_id, self.s_proposal)
+        self.assertTrue(deal.gate_skipped)
+        body = deal.message_ids[0].body
+        self.assertIn(self.intent_checks[0].name, body)
+
+    def test_manager_force_with_reason(self):
+        deal = self._deal()
+        with self.assertRaises(UserError):
+            deal.with_user(self.rep).with_context(sfcn_force_reason="trust me").write(
+                {"stage_id": self.s_proposal.id})
+        wizard = self.env["crm.lead.force.stage"].with_user(self.manager).create({
+            "lead_id": deal.id, "stage_id": self.s_proposal.id, "reason": "老客户续约，一把手已拍板"})
+        wizard.action_force()
+        self.assertEqual(deal.stage_id, self.s_proposal)
+        self.assertTrue(deal.gate_skipped)
+        self.assertIn("老客户续约", deal.message_ids[0].body)
+        self.assertEqual(deal.stage_history_ids[0].forced_reason, "老客户续约，一把手已拍板")
+
+    # ------------------------------------------------------------------ audit trail
+    def test_audit_trail_keeps_every_tick(self):
+        deal = self._deal()
+        answer = deal.check_ids[0].with_user(self.rep)
+        answer.write({"done": True, "note": "客户邮件确认"})
+        self.assertEqual(answer.user_id, self.rep)
+        self.assertTrue(answer.date)
+        answer.write({"done": False})
+        answer.write({"done": True})
+        logs = self.env["crm.lead.check.log"].search([("lead_check_id", "=", answer.id)], order="id")
+        self.assertEqual(logs.mapped("done"), [True, False, True])
+        self.assertEqual(logs[0].note, "客户邮件确认")
+        self.assertEqual(logs.user_id, self.rep)
+
+    # ------------------------------------------------------------------ history
+    def test_history_on_create_write_and_merge(self):
+        deal = self._deal()
+        self.assertEqual(len(deal.stage_history_ids), 1)
+        self.assertFalse(deal.stage_history_ids.stage_from_id)
+        self.assertEqual(deal.stage_history_ids.stage_to_id, self.s_intent)
+        deal.date_last_stage_update = fields.Datetime.now() - timedelta(days=3)
+        self._tick(deal, self.intent_checks)
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        last = deal.stage_history_ids.sorted("id")[-1]
+        self.assertEqual((last.stage_from_id, last.stage_to_id), (self.s_intent, self.s_proposal))
+        self.assertAlmostEqual(last.days_in_previous, 3.0, delta=0.1)
+        self.assertEqual(last.user_id, self.rep)
+        self.assertEqual(last.team_id, self.team)
+        # merge into a team without these stages: crm moves the survivor to that team's first stage
+        team2 = self.env["crm.team"].create({"name": "SFCN Team 2"})
+        other = self._new_deal("合并商机", stage_id=self.s_intent.id)
+        merged = (deal | other)._merge_opportunity(team_id=team2.id, auto_unlink=False)
+        self.assertNotIn(merged.stage_id, self.s_intent | self.s_proposal)
+        last = merged.stage_history_ids.sorted("id")[-1]
+        self.assertEqual(last.stage_to_id, merged.stage_id)
+        self.assertIn(last.stage_from_id, self.s_intent | self.s_proposal)
+        self.assertFalse(merged.env.context.get("sfcn_skip_gate"))
+
+    def test_history_on_import(self):
+        result = self.env["crm.lead"].load(
+            ["name", "type", "team_id/.id", "stage_id/.id"],
+            [["导入商机", "opportunity", str(self.team.id), str(self.s_intent.id)]])
+        self.assertFalse(result["messages"])
+        lead = self.env["crm.lead"].browse(result["ids"])
+        self.assertEqual(lead.stage_history_ids.stage_to_id, self.s_intent)
+
+    # ------------------------------------------------------------------ stale / pause / filters
+    def test_stale_cron_twice_and_pause(self):
+        old = fields.Datetime.now() - timedelta(days=self.s_intent.max_days + 2)
+        stale = self._deal("停滞")
+        paused = self._deal("暂缓", pause_until=fields.Date.today() + timedelta(days=5), pause_reason="客户春节放假")
+        fresh = self._deal("新鲜")
+        (stale | paused).write({"date_last_stage_update": old})
+        with self.assertRaises(ValidationError):
+            fresh.with_user(self.rep).write({"pause_until": fields.Date.today()})
+        Lead = self.env["crm.lead"]
+        found = Lead.search([("is_stale", "=", True), ("team_id", "=", self.team.id)])
+        self.assertEqual(found, stale)
+        self.assertIn(fresh, Lead.search([("is_stale", "=", False), ("team_id", "=", self.team.id)]))
+        self.assertEqual(Lead.search([("is_paused", "=", True), ("team_id", "=", self.team.id)]), paused)
+        self.assertTrue(stale.is_stale)
+        self.assertFalse(paused.is_stale)
+        for _run in range(2):
+            Lead._cron_stale_deals()
+        activities = self.env["mail.activity"].search([("res_model", "=", "crm.lead"), ("res_id", "=", stale.id)])
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.rep)
+        notes = self.env["mail.message"].search([
+            ("model", "=", "crm.lead"), ("res_id", "=", stale.id),
+            ("message_type", "=", "user_notification"),
+            ("partner_ids", "in", self.manager.partner_id.ids)])
+        self.assertEqual(len(notes), 1)
+        self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "crm.lead"), ("res_id", "=", paused.id)]))
+
+    def test_checklist_incomplete_filter(self):
+        done, todo = self._deal("完成"), self._deal("未完成")
+        self._tick(done, self.intent_checks)
+        found = self.env["crm.lead"].search([("check_incomplete", "=", True), ("team_id", "=", self.team.id)])
+        self.assertEqual(found, todo)
+        self.assertIn(done, self.env["crm.lead"].search([("check_incomplete", "=", False)]))
+
+    # ------------------------------------------------------------------ query counts
+    def _count_stage_write(self, deals, stage):
+        self.env.invalidate_all()
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        deals.with_user(self.rep).write({"stage_id": stage.id})
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_gate_query_count_constant(self):
+        self.s_intent.gate_mode = "block"
+        one = self._deal("one")
+        self._tick(one, self.intent_checks)
+        many = self.env["crm.lead"]
+        for i in range(5):
+            many |= self._deal(f"many {i}")
+        self._tick(many, self.intent_checks)
+        # more checklist items on the passed stage
+        self.env["crm.stage.check"].create([{"stage_id": self.s_intent.id, "name": f"extra {i}"} for i in range(5)])
+        extra = self.s_intent.check_ids - self.intent_checks
+        self.env["crm.lead.check"].create([{"lead_id": d.id, "check_id": c.id, "done": True}
+                                           for d in one | many for c in extra])
+        warm = self._deal("warm-up")
+        self._tick(warm, self.s_intent.check_ids)
+        self._count_stage_write(warm, self.s_proposal)  # fill the ormcaches (groups, rules, ...)
+        q_one = self._count_stage_write(one, self.s_proposal)
+        q_many = self._count_stage_write(many, self.s_proposal)
+        self.assertEqual(q_one, q_many, "a stage write costs the same for 1 and 5 deals, 3 or 8 items")
+        back = one | many
+        back.with_user(self.rep).write({"stage_id": self.s_intent.id})
+        self.env.invalidate_all()
+        with self.assertQueryCount(q_one):
+            one.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+            self.env.flush_all()
+
+    def test_stale_default_limit_from_settings(self):
+        self.env["ir.config_parameter"].sudo().set_param("sales_funnel_cn.default_stage_max_days", 5)
+        self.s_proposal.max_days = 0
+        deal = self._new_deal("默认时限", stage_id=self.s_proposal.id)
+        deal.date_last_stage_update = fields.Datetime.now() - timedelta(days=6)
+        self.assertTrue(deal.is_stale)
+        self.assertIn(deal, self.env["crm.lead"].search([("is_stale", "=", True)]))
+        self.s_proposal.max_days = 10
+        deal.invalidate_recordset(["is_stale"])
+        self.assertFalse(deal.is_stale)
+        self.assertNotIn(deal, self.env["crm.lead"].search([("is_stale", "=", True)]))
+
+    def test_ticks_saved_with_the_stage_in_one_write(self):
+        """The form saves ticked answers and the new stage in one write: answers count first."""
+        from odoo import Command
+        deal = self._deal()
+        deal.with_user(self.rep).write({
+            "stage_id": self.s_proposal.id,
+            "check_ids": [Command.update(c.id, {"done": True}) for c in deal.check_ids]})
+        self.assertEqual(deal.stage_id, self.s_proposal)
+
+    def test_rep_sees_only_own_deal_checklists(self):
+        deal = self._deal()
+        Check = self.env["crm.lead.check"]
+        self.assertEqual(Check.with_user(self.rep).search([("lead_id", "=", deal.id)]), deal.check_ids)
+        self.assertFalse(Check.with_user(self.rep2).search([("lead_id", "=", deal.id)]))
+        self.assertFalse(self.env["crm.lead.stage.history"].with_user(self.rep2).search([("lead_id", "=", deal.id)]))

@@ -1,0 +1,23 @@
+from odoo import Command
+from odoo.tests import HttpCase
+from odoo.tests import new_test_user
+from odoo.tests import tagged
+
+
+@tagged("post_install", "-at_install")
+class TestStageGateTour(HttpCase):
+
+    def test_rep_ticks_checks_and_moves_deal(self):
+        rep = new_test_user(self.env, login="sfcn_tour_rep", name="Tour Rep",
+                            groups="base.group_user,sales_team.group_sale_salesman")
+        team = self.env["crm.team"].create({
+            "name": "Tour Team", "crm_team_member_ids": [Command.create({"user_id": rep.id})]})
+        stages = self.env.ref("sales_funnel_cn.funnel_template_b2b").action_apply(team)
+        deal = self.env["crm.lead"].create({
+            "name": "门禁巡检商机", "type": "opportunity", "team_id": team.id, "user_id": rep.id,
+            "stage_id": stages[0].id})
+        self.start_tour("/odoo", "sales_funnel_cn_stage_gate", login="sfcn_tour_rep")
+        self.env.invalidate_all()
+        self.assertEqual(deal.stage_id, stages[1])
+        self.assertTrue(all(deal.check_ids.filtered(lambda c: c.stage_id == stages[0]).mapped("done")))
+        self.assertEqual(deal.check_ids.log_ids.user_id, rep)
