@@ -12,7 +12,11 @@
     "data": [
         "security/sales_funnel_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_pool_data.xml",
         "views/crm_lead_views.xml",
+        "views/crm_pool_views.xml",
+        "views/crm_lead_pool_views.xml",
+        "wizard/crm_pool_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_funnel_menus.xml",
     ],
