@@ -209,7 +209,7 @@ class CrmLead(models.Model):
         history.flush_model()
         self.env.cr.execute(
             "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
-            "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule, tuple(changed.ids)])
+            "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
         history.invalidate_model(["date_end", "end_reason", "rule"])
         changed_vals = dict(vals)
         if new_user:
@@ -429,6 +429,7 @@ class CrmLead(models.Model):
             self._pool_log(bodies)
         remaining = 0
         if len(ids) == batch_size:
+            self.env.flush_all()
             cr.execute("SELECT count(*) FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active",
                        [now])
             remaining = cr.fetchone()[0]

@@ -156,7 +156,7 @@ class TestPool(SalesFunnelCommon):
             own.with_user(self.rep).write({"user_id": False})
         with self.assertRaisesRegex(UserError, "managers can reassign"):
             own.with_user(self.rep).write({"user_id": self.rep2.id})
-        with self.assertRaises((AccessError, UserError)):
+        with self.assertRaises(UserError):
             deal.with_user(self.rep).write({"user_id": self.rep.id})
         self.assertFalse(deal.user_id)
         with self.assertRaises(ValidationError):
@@ -234,7 +234,7 @@ class TestPool(SalesFunnelCommon):
         soon = self._held("Soon", days_claimed=9, days_followup=9)
         later = self._held("Later", days_claimed=1, days_followup=1)
         self.assertTrue(soon.pool_warning)
-        self.assertEqual(soon.pool_days_left, 0 if soon.date_reclaim - self.now < timedelta(days=1) else 1)
+        self.assertEqual(soon.pool_days_left, 0)
         self.assertFalse(later.pool_warning)
         self.assertEqual(later.pool_days_left, 8)
         found = self.env["crm.lead"].with_user(self.rep).search([("pool_warning", "=", True)])
