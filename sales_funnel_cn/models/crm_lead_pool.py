@@ -5,6 +5,7 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 
+import psycopg2.errors
 import pytz
 
 from odoo import api
@@ -266,17 +267,31 @@ class CrmLead(models.Model):
     def _pool_take(self, user, mode="claim", override=False):
         """Give these pooled deals to ``user``: all or nothing, race-free.
 
-        The user's row is updated first (concurrent takes for the same user then conflict and are retried
-        by the server after the first commits), then the deals' rows are locked before anything is checked.
+        The user's row is locked (NOWAIT: a concurrent claim for the same user fails at once with a clear
+        error) and updated (a claim committed after this transaction's snapshot then raises a serialization
+        failure, which the server retries with a fresh snapshot); then the deals' rows are locked the same
+        way before anything is checked or written.
         """
         if not self:
             raise UserError(self.env._("Select at least one deal to claim."))
         _ = self.env._
         self.env.flush_all()
         cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT id FROM res_users WHERE id = %s FOR UPDATE NOWAIT", [user.id],
+                           log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(_("Another claim for %(user)s is in progress; try again in a moment.",
+                              user=user.name)) from None
         cr.execute("UPDATE res_users SET sfcn_pool_claim_seq = COALESCE(sfcn_pool_claim_seq, 0) + 1 "
                    "WHERE id = %s", [user.id])
-        cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(self.ids)])
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
+                           [tuple(self.ids)], log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(_("Already claimed: someone else is claiming these deals right now.")) from None
         leads = self.sudo().with_context(active_test=False)
         leads.invalidate_recordset()
         now = fields.Datetime.now()
@@ -437,6 +452,13 @@ class CrmLead(models.Model):
             self._pool_send_summaries()
         self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
         return len(ids), remaining
+
+    @api.model
+    def action_pool_reclaim_now(self, batch_size=1000):
+        """Run one reclaim batch now (sales managers): what the scheduled action does on each call."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only sales managers can run the reclaim."))
+        return list(self._cron_pool_reclaim(batch_size=int(batch_size)))
 
     @api.model
     def _pool_reclaim_all(self, batch_size=1000):
