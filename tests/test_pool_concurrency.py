@@ -66,8 +66,8 @@ def test_two_reps_same_deal_exactly_one_wins(admin, setup):
     a, b = setup["clients"][:2]
     for _ in range(ROUNDS):
         [deal] = new_deals(admin, setup, 1)
-        results = parallel(lambda c=a: c.execute("crm.lead", "action_pool_claim", [deal]),
-                           lambda c=b: c.execute("crm.lead", "action_pool_claim", [deal]))
+        results = parallel(lambda c=a, d=deal: c.execute("crm.lead", "action_pool_claim", [d]),
+                           lambda c=b, d=deal: c.execute("crm.lead", "action_pool_claim", [d]))
         errors = [r for r in results if isinstance(r, RpcError)]
         assert len(errors) == 1, results
         assert "Already claimed" in errors[0].message
@@ -126,7 +126,7 @@ def test_claims_during_reclaim_no_deal_owned_and_pooled(admin, setup):
         all_deals += due
         stop = threading.Event()
 
-        def reclaim():
+        def reclaim(stop=stop):
             try:
                 while True:
                     _done, remaining = admin.execute("crm.lead", "action_pool_reclaim_now", batch_size=2)
@@ -135,7 +135,7 @@ def test_claims_during_reclaim_no_deal_owned_and_pooled(admin, setup):
             finally:
                 stop.set()
 
-        def claim(client):
+        def claim(client, stop=stop, due=due):
             claimed = 0
             while not stop.is_set():
                 for deal in due:
@@ -146,7 +146,7 @@ def test_claims_during_reclaim_no_deal_owned_and_pooled(admin, setup):
                         pass
             return claimed
 
-        def release():
+        def release(due=due):
             outcome = "released"
             for deal in due[:2]:
                 try:

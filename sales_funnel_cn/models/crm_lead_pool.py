@@ -294,8 +294,28 @@ class CrmLead(models.Model):
             raise UserError(_("Already claimed: someone else is claiming these deals right now.")) from None
         leads = self.sudo().with_context(active_test=False)
         leads.invalidate_recordset()
+        leads._pool_check_claimable(user, mode)
+        pool, held = leads._pool_check_caps(user, mode, override)
+        over_cap = override and held + len(leads) > pool.holding_cap
+        rule = False
+        if over_cap:
+            rule = _("Holding cap overridden by %(manager)s", manager=self.env.user.name)
+        leads.with_context(sfcn_pool_bypass=True, sfcn_pool_start="claimed" if mode == "claim" else "assigned",
+                           sfcn_pool_start_rule=rule).write({"user_id": user.id})
+        if mode == "claim":
+            body = _("Claimed from the public pool by %(user)s", user=user.name)
+        else:
+            body = _("Assigned from the public pool to %(user)s by %(manager)s",
+                     user=user.name, manager=self.env.user.name)
+        if over_cap:
+            body = f"{body} ({rule})"
+        leads._pool_log(dict.fromkeys(leads, body))
+        return leads
+
+    def _pool_check_claimable(self, user, mode):
+        _ = self.env._
         now = fields.Datetime.now()
-        for lead in leads:
+        for lead in self:
             if lead.user_id:
                 if lead.user_id == user:
                     raise UserError(_("Already claimed: you already hold deal %(deal)s.", deal=lead.name))
@@ -320,6 +340,10 @@ class CrmLead(models.Model):
                     "Claim delay: deal %(deal)s returned to the pool less than %(hours)s hours ago; "
                     "it can be claimed from %(date)s.", deal=lead.name, hours=pool.claim_delay_hours,
                     date=format_datetime(self.env, lead.date_pooled + timedelta(hours=pool.claim_delay_hours))))
+
+    def _pool_check_caps(self, user, mode, override):
+        _ = self.env._
+        leads = self
         pool = leads.pool_id.sorted("holding_cap")[:1]
         domain = [("user_id", "=", user.id), ("active", "=", True)]
         if not pool.cap_counts_won:
@@ -342,21 +366,7 @@ class CrmLead(models.Model):
                 raise UserError(_(
                     "Daily claim cap: you claimed %(done)s deals today; %(count)s more would exceed the daily "
                     "cap of %(cap)s.", done=claimed_today, count=len(leads), cap=pool.daily_claim_cap))
-        over_cap = override and held + len(leads) > pool.holding_cap
-        rule = False
-        if over_cap:
-            rule = _("Holding cap overridden by %(manager)s", manager=self.env.user.name)
-        leads.with_context(sfcn_pool_bypass=True, sfcn_pool_start="claimed" if mode == "claim" else "assigned",
-                           sfcn_pool_start_rule=rule).write({"user_id": user.id})
-        if mode == "claim":
-            body = _("Claimed from the public pool by %(user)s", user=user.name)
-        else:
-            body = _("Assigned from the public pool to %(user)s by %(manager)s",
-                     user=user.name, manager=self.env.user.name)
-        if over_cap:
-            body = f"{body} ({rule})"
-        leads._pool_log(dict.fromkeys(leads, body))
-        return leads
+        return pool, held
 
     def _pool_assign(self, user, override=False):
         if not self.env.user.has_group("sales_team.group_sale_manager") and not all(

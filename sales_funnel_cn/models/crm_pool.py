@@ -4,7 +4,6 @@ from odoo import models
 from odoo.exceptions import ValidationError
 
 
-
 class CrmPool(models.Model):
     """A public pool (公海): deals without a rep, claimable by its members under the pool's rules."""
 
@@ -79,7 +78,7 @@ class CrmPool(models.Model):
 
     def _recompute_lead_pools(self):
         leads = self.env["crm.lead"].with_context(active_test=False).sudo().search(
-            [("company_id", "in", self.company_id.ids + [False])])
+            [("company_id", "in", [*self.company_id.ids, False])])
         self.env.add_to_compute(leads._fields["pool_id"], leads)
         leads.flush_recordset(["pool_id"])
 
