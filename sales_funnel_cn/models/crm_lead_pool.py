@@ -249,9 +249,12 @@ class CrmLead(models.Model):
             return
         subtype = self.env.ref("mail.mt_note")
         author = self.env.user.partner_id if not self.env.su else self.env.ref("base.partner_root")
+        # email_from, reply_to and record_name given: mail.message would otherwise look them up per message.
+        email_from = author.email_formatted or False
         self.env["mail.message"].sudo().create([{
-            "model": "crm.lead", "res_id": lead.id, "body": html_escape(body),
+            "model": "crm.lead", "res_id": lead.id, "body": html_escape(body), "record_name": lead.name,
             "message_type": "notification", "subtype_id": subtype.id, "author_id": author.id,
+            "email_from": email_from, "reply_to": email_from,
         } for lead, body in bodies.items()])
 
     # ------------------------------------------------------------------ claim / assign
