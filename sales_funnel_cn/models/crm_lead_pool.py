@@ -55,7 +55,7 @@ class CrmLead(models.Model):
         help="When the deal returns to the public pool if nothing happens before.")
     date_reclaim_warning = fields.Datetime(compute="_compute_date_reclaim", store=True, index=True, copy=False)
     reclaim_rule = fields.Selection(
-        [("followup", "No follow-up"), ("not_won", "Not won in time")], "Reclaim Rule",
+        [("followup", "No follow-up"), ("not_won", "Not won in time")],
         compute="_compute_date_reclaim", store=True, copy=False)
     date_pool_warned = fields.Datetime(copy=False, readonly=True)
     pool_reclaim_notify = fields.Boolean(copy=False, readonly=True, index="btree_not_null")
@@ -277,7 +277,6 @@ class CrmLead(models.Model):
         """
         if not self:
             raise UserError(self.env._("Select at least one deal to claim."))
-        _ = self.env._
         self.env.flush_all()
         cr = self.env.cr
         try:
@@ -285,7 +284,7 @@ class CrmLead(models.Model):
                 cr.execute("SELECT id FROM res_users WHERE id = %s FOR UPDATE NOWAIT", [user.id],
                            log_exceptions=False)
         except psycopg2.errors.LockNotAvailable:
-            raise UserError(_("Another claim for %(user)s is in progress; try again in a moment.",
+            raise UserError(self.env._("Another claim for %(user)s is in progress; try again in a moment.",
                               user=user.name)) from None
         cr.execute("UPDATE res_users SET sfcn_pool_claim_seq = COALESCE(sfcn_pool_claim_seq, 0) + 1 "
                    "WHERE id = %s", [user.id])
@@ -294,7 +293,7 @@ class CrmLead(models.Model):
                 cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
                            [tuple(self.ids)], log_exceptions=False)
         except psycopg2.errors.LockNotAvailable:
-            raise UserError(_("Already claimed: someone else is claiming these deals right now.")) from None
+            raise UserError(self.env._("Already claimed: someone else is claiming these deals right now.")) from None
         leads = self.sudo().with_context(active_test=False)
         leads.invalidate_recordset()
         leads._pool_check_claimable(user, mode)
@@ -302,13 +301,13 @@ class CrmLead(models.Model):
         over_cap = override and held + len(leads) > pool.holding_cap
         rule = False
         if over_cap:
-            rule = _("Holding cap overridden by %(manager)s", manager=self.env.user.name)
+            rule = self.env._("Holding cap overridden by %(manager)s", manager=self.env.user.name)
         leads.with_context(sfcn_pool_bypass=True, sfcn_pool_start="claimed" if mode == "claim" else "assigned",
                            sfcn_pool_start_rule=rule).write({"user_id": user.id})
         if mode == "claim":
-            body = _("Claimed from the public pool by %(user)s", user=user.name)
+            body = self.env._("Claimed from the public pool by %(user)s", user=user.name)
         else:
-            body = _("Assigned from the public pool to %(user)s by %(manager)s",
+            body = self.env._("Assigned from the public pool to %(user)s by %(manager)s",
                      user=user.name, manager=self.env.user.name)
         if over_cap:
             body = f"{body} ({rule})"
@@ -316,36 +315,34 @@ class CrmLead(models.Model):
         return leads
 
     def _pool_check_claimable(self, user, mode):
-        _ = self.env._
         now = fields.Datetime.now()
         for lead in self:
             if lead.user_id:
                 if lead.user_id == user:
-                    raise UserError(_("Already claimed: you already hold deal %(deal)s.", deal=lead.name))
-                raise UserError(_("Already claimed: deal %(deal)s was claimed by someone else (%(user)s).",
+                    raise UserError(self.env._("Already claimed: you already hold deal %(deal)s.", deal=lead.name))
+                raise UserError(self.env._("Already claimed: deal %(deal)s was claimed by someone else (%(user)s).",
                                   deal=lead.name, user=lead.user_id.name))
             if not lead.pool_id or not lead.active:
-                raise UserError(_("Deal %(deal)s is not in a public pool.", deal=lead.name))
+                raise UserError(self.env._("Deal %(deal)s is not in a public pool.", deal=lead.name))
             if mode != "claim":
                 continue
             pool = lead.pool_id
             if not pool._is_member(user):
-                raise UserError(_("You are not a member of the public pool %(pool)s.", pool=pool.name))
+                raise UserError(self.env._("You are not a member of the public pool %(pool)s.", pool=pool.name))
             if lead.pool_previous_user_id == user and lead.date_pooled and pool.cooldown_days \
                     and now < lead.date_pooled + timedelta(days=pool.cooldown_days):
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Cool-down: you held deal %(deal)s until %(date)s and may claim it again only after "
                     "%(days)s days.", deal=lead.name, date=format_datetime(self.env, lead.date_pooled),
                     days=pool.cooldown_days))
             if pool.claim_delay_hours and lead.date_pooled \
                     and now < lead.date_pooled + timedelta(hours=pool.claim_delay_hours):
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Claim delay: deal %(deal)s returned to the pool less than %(hours)s hours ago; "
                     "it can be claimed from %(date)s.", deal=lead.name, hours=pool.claim_delay_hours,
                     date=format_datetime(self.env, lead.date_pooled + timedelta(hours=pool.claim_delay_hours))))
 
     def _pool_check_caps(self, user, mode, override):
-        _ = self.env._
         leads = self
         pool = leads.pool_id.sorted("holding_cap")[:1]
         domain = [("user_id", "=", user.id), ("active", "=", True)]
@@ -354,10 +351,10 @@ class CrmLead(models.Model):
         held = self.env["crm.lead"].sudo().search_count(domain)
         if held + len(leads) > pool.holding_cap and not override:
             if mode == "claim":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Holding cap: you hold %(held)s open deals; claiming %(count)s more would exceed the cap "
                     "of %(cap)s. Release a deal first.", held=held, count=len(leads), cap=pool.holding_cap))
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Holding cap: %(user)s holds %(held)s open deals; assigning %(count)s more would exceed the "
                 "cap of %(cap)s. Tick 'Override the cap' to assign anyway.",
                 user=user.name, held=held, count=len(leads), cap=pool.holding_cap))
@@ -366,7 +363,7 @@ class CrmLead(models.Model):
                 ("user_id", "=", user.id), ("start_reason", "=", "claimed"),
                 ("date_start", ">=", self._pool_user_day_start(user))])
             if claimed_today + len(leads) > pool.daily_claim_cap:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Daily claim cap: you claimed %(done)s deals today; %(count)s more would exceed the daily "
                     "cap of %(cap)s.", done=claimed_today, count=len(leads), cap=pool.daily_claim_cap))
         return pool, held
@@ -379,10 +376,9 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------ release
     def _pool_release(self, reason):
-        _ = self.env._
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(_("Give a reason to release a deal to the public pool."))
+            raise UserError(self.env._("Give a reason to release a deal to the public pool."))
         is_manager = self._pool_is_manager()
         self.env.flush_all()
         if self:
@@ -391,14 +387,15 @@ class CrmLead(models.Model):
         leads.invalidate_recordset()
         for lead in leads:
             if not lead.user_id:
-                raise UserError(_("Deal %(deal)s is already in the public pool.", deal=lead.name))
+                raise UserError(self.env._("Deal %(deal)s is already in the public pool.", deal=lead.name))
             if lead.user_id != self.env.user and not is_manager:
-                raise UserError(_("You can only release your own deals (%(deal)s).", deal=lead.name))
+                raise UserError(self.env._("You can only release your own deals (%(deal)s).", deal=lead.name))
             if not lead.pool_id:
-                raise UserError(_("Deal %(deal)s has no public pool to return to.", deal=lead.name))
+                raise UserError(self.env._("Deal %(deal)s has no public pool to return to.", deal=lead.name))
         leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("released", reason)).write({"user_id": False})
         leads._pool_log(dict.fromkeys(
-            leads, _("Released to the public pool by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)))
+            leads, self.env._("Released to the public pool by %(user)s: %(reason)s",
+                              user=self.env.user.name, reason=reason)))
         return leads
 
     def action_pool_release(self):
@@ -507,14 +504,14 @@ class CrmLead(models.Model):
         for user_ids, message in ((per_rep, "rep"), (per_manager, "manager")):
             for user_id, count in user_ids.items():
                 user = Users.browse(user_id)
-                _ = self.with_context(lang=user.lang).env._
+                user_env = self.with_context(lang=user.lang).env
                 if message == "rep":
-                    body = _("%(count)s of your deals returned to the public pool (no follow-up or not won in "
+                    body = user_env._("%(count)s of your deals returned to the public pool (no follow-up or not won in "
                              "time).", count=count)
                 else:
-                    body = _("%(count)s deals of your teams returned to the public pool.", count=count)
+                    body = user_env._("%(count)s deals of your teams returned to the public pool.", count=count)
                 thread.message_notify(partner_ids=user.partner_id.ids, body=body,
-                                      subject=_("Public pool: deals reclaimed"))
+                                      subject=user_env._("Public pool: deals reclaimed"))
         cr.execute("UPDATE crm_lead SET pool_reclaim_notify = NULL WHERE pool_reclaim_notify")
         self.invalidate_model(["pool_reclaim_notify"])
 

@@ -33,10 +33,10 @@ class CrmPool(models.Model):
         "Days to Win", default=35,
         help="A deal not won within this many days of its claim or assignment returns to the pool.")
     warning_days = fields.Integer(
-        "Warning Days", default=2, help="Warn the rep this many days before a deal returns to the pool.")
-    holding_cap = fields.Integer("Holding Cap", default=100, help="Open deals a rep may hold at most.")
+        default=2, help="Warn the rep this many days before a deal returns to the pool.")
+    holding_cap = fields.Integer(default=100, help="Open deals a rep may hold at most.")
     cap_counts_won = fields.Boolean("Won Deals Count Toward the Cap", default=False)
-    daily_claim_cap = fields.Integer("Daily Claim Cap", default=20, help="Deals a rep may claim per day.")
+    daily_claim_cap = fields.Integer(default=20, help="Deals a rep may claim per day.")
     cooldown_days = fields.Integer(
         "Cool-down Days", default=7,
         help="The previous owner may not claim the deal back for this many days.")
@@ -104,7 +104,7 @@ class CrmPool(models.Model):
 
     @api.model
     def _pools_by_key(self):
-        pools = self.sudo().search([])
+        pools = self.sudo().search([("active", "=", True)])
         return {(p.company_id.id, p.team_id.id): p for p in pools}
 
     def action_view_pooled(self):
