@@ -10,11 +10,16 @@ from . import crm_lead_check_log
 from . import crm_lead_checklist
 from . import crm_lead_grade
 from . import crm_lead_key_person
+from . import crm_lead_pool
 from . import crm_lead_qualification
 from . import crm_lead_stage_history
 from . import crm_phone_suppression
+from . import crm_pool
+from . import crm_pool_grade_rule
+from . import crm_pool_history
 from . import crm_stage
 from . import crm_stage_check
 from . import crm_team
 from . import res_config_settings
 from . import res_partner
+from . import res_users

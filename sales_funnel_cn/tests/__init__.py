@@ -5,6 +5,8 @@ from . import test_funnel_export
 from . import test_funnel_plan
 from . import test_i18n
 from . import test_lead_qualification
+from . import test_pool
+from . import test_pool_tour
 from . import test_stage_gate
 from . import test_stage_gate_ui
 from . import test_ui

@@ -1,0 +1,555 @@
+import logging
+import re
+from collections import defaultdict
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+
+import psycopg2.errors
+import pytz
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tools import format_datetime
+from odoo.tools import html_escape
+
+_logger = logging.getLogger(__name__)
+
+MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc")
+
+
+def mask_contact(value):
+    """138****5678 for phone numbers, z***@example.com for e-mail addresses."""
+    if not value or not isinstance(value, str):
+        return value
+    if "@" in value:
+        local, _sep, domain = value.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 7:
+        return "****"
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    pool_id = fields.Many2one(
+        "crm.pool", "Public Pool", compute="_compute_pool_id", store=True, readonly=False, index=True,
+        copy=False, help="The public pool (公海) the deal returns to when unassigned.")
+    date_claimed = fields.Datetime(
+        "Claimed On", copy=False, readonly=True,
+        help="When the current salesperson claimed or was assigned the deal.")
+    date_pooled = fields.Datetime("Pooled On", copy=False, readonly=True, index=True)
+    pool_previous_user_id = fields.Many2one("res.users", "Previous Salesperson", copy=False, readonly=True)
+    pool_locked = fields.Boolean(
+        "Locked", copy=False, tracking=True,
+        help="A locked deal (锁定) is never returned to the public pool automatically.")
+    pool_lock_reason = fields.Char("Lock Reason", copy=False, tracking=True)
+    date_reclaim = fields.Datetime(
+        "Returns to Pool On", compute="_compute_date_reclaim", store=True, index=True, copy=False,
+        help="When the deal returns to the public pool if nothing happens before.")
+    date_reclaim_warning = fields.Datetime(compute="_compute_date_reclaim", store=True, index=True, copy=False)
+    reclaim_rule = fields.Selection(
+        [("followup", "No follow-up"), ("not_won", "Not won in time")],
+        compute="_compute_date_reclaim", store=True, copy=False)
+    date_pool_warned = fields.Datetime(copy=False, readonly=True)
+    pool_reclaim_notify = fields.Boolean(copy=False, readonly=True, index="btree_not_null")
+    pool_days_left = fields.Integer(
+        "Days Before Pool", compute="_compute_pool_days_left",
+        help="Whole days left before the deal returns to the public pool.")
+    pool_warning = fields.Boolean(
+        "Returning to Pool Soon", compute="_compute_pool_days_left", search="_search_pool_warning")
+    pool_history_ids = fields.One2many("crm.pool.history", "lead_id", "Holding History")
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("team_id", "company_id")
+    def _compute_pool_id(self):
+        pools = self.env["crm.pool"]._pools_by_key()
+        for lead in self:
+            company = lead.company_id.id or self.env.company.id
+            lead.pool_id = pools.get((company, lead.team_id.id)) or pools.get((company, False)) \
+                or lead.pool_id
+
+    @api.depends("user_id", "date_claimed", "create_date", "date_last_followup", "customer_grade",
+                 "date_deadline", "pool_locked", "active", "probability", "stage_id.is_won",
+                 "pool_id.followup_days", "pool_id.won_days", "pool_id.warning_days",
+                 "pool_id.exempt_future_decision", "pool_id.grade_rule_ids.grade",
+                 "pool_id.grade_rule_ids.followup_days", "pool_id.grade_rule_ids.won_days")
+    def _compute_date_reclaim(self):
+        now = fields.Datetime.now()
+        days_cache = {}
+        for lead in self:
+            pool = lead.pool_id
+            if not (lead.user_id and pool and lead.active) or lead.pool_locked \
+                    or lead.probability >= 100 or lead.stage_id.is_won:
+                lead.date_reclaim = lead.date_reclaim_warning = lead.reclaim_rule = False
+                continue
+            key = (pool.id, lead.customer_grade)
+            if key not in days_cache:
+                days_cache[key] = pool._days_for_grade(lead.customer_grade)
+            followup_days, won_days = days_cache[key]
+            start = lead.date_claimed or lead.create_date or now
+            by_followup = max(start, lead.date_last_followup or start) + timedelta(days=followup_days)
+            by_won = start + timedelta(days=won_days)
+            date, rule = (by_followup, "followup") if by_followup <= by_won else (by_won, "not_won")
+            if pool.exempt_future_decision and lead.date_deadline:
+                date = max(date, datetime.combine(lead.date_deadline + timedelta(days=1), time.min))
+            lead.date_reclaim = date
+            lead.reclaim_rule = rule
+            lead.date_reclaim_warning = date - timedelta(days=pool.warning_days)
+
+    @api.depends("date_reclaim", "date_reclaim_warning")
+    def _compute_pool_days_left(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            if lead.date_reclaim and lead.user_id:
+                lead.pool_days_left = max((lead.date_reclaim - now).days, 0)
+                lead.pool_warning = lead.date_reclaim_warning <= now
+            else:
+                lead.pool_days_left = 0
+                lead.pool_warning = False
+
+    def _search_pool_warning(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        domain = [("date_reclaim_warning", "<=", fields.Datetime.now()), ("user_id", "!=", False)]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    # ------------------------------------------------------------------ masking
+    def _pool_masked_ids(self):
+        """Ids of pooled deals whose contact details the current user may not see."""
+        if self.env.su:
+            return set()
+        user = self.env.user
+        if user.has_group("sales_team.group_sale_manager"):
+            return set()
+        masked = set()
+        for lead in self.sudo():
+            if not lead.user_id and lead.pool_id and user not in lead.pool_id.admin_ids:
+                masked.add(lead.id)
+        return masked
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        to_mask = [f for f in MASKED_FIELDS if f in fnames]
+        if to_mask and result:
+            masked_ids = self._pool_masked_ids()
+            if masked_ids:
+                for vals in result:
+                    if vals.get("id") in masked_ids:
+                        for fname in to_mask:
+                            vals[fname] = mask_contact(vals.get(fname))
+        return result
+
+    # ------------------------------------------------------------------ write gate and history
+    def _pool_is_manager(self):
+        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _pool_check_write(self, vals):
+        if self._pool_is_manager() or self.env.context.get("sfcn_pool_bypass"):
+            return
+        if {"pool_locked", "pool_lock_reason"} & set(vals):
+            raise AccessError(self.env._("Only sales managers can lock or unlock deals against the public pool."))
+        if "user_id" in vals:
+            for lead in self:
+                if lead.pool_id and lead.user_id.id != (vals["user_id"] or False):
+                    if not lead.user_id:
+                        raise UserError(self.env._(
+                            "Deal %(deal)s is in the public pool: use Claim to take it.", deal=lead.name))
+                    if not vals["user_id"]:
+                        raise UserError(self.env._(
+                            "Use Release to return deal %(deal)s to the public pool (a reason is required).",
+                            deal=lead.name))
+                    raise UserError(self.env._(
+                        "Only sales managers can reassign deal %(deal)s to another salesperson.",
+                        deal=lead.name))
+
+    @api.constrains("pool_locked", "pool_lock_reason")
+    def _check_pool_lock_reason(self):
+        for lead in self:
+            if lead.pool_locked and not (lead.pool_lock_reason or "").strip():
+                raise ValidationError(self.env._("Give a reason to lock deal %(deal)s.", deal=lead.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("user_id"):
+                vals.setdefault("date_claimed", now)
+            else:
+                vals.setdefault("date_pooled", now)
+        leads = super().create(vals_list)
+        owned = leads.filtered("user_id")
+        if owned:
+            self.env["crm.pool.history"].sudo().create([{
+                "lead_id": lead.id, "user_id": lead.user_id.id, "pool_id": lead.pool_id.id,
+                "date_start": now, "start_reason": "created",
+            } for lead in owned])
+        return leads
+
+    def write(self, vals):
+        self._pool_check_write(vals)
+        if "user_id" not in vals:
+            result = super().write(vals)
+            if vals.get("active") is False or "stage_id" in vals:
+                self._pool_close_history_on_outcome()
+            return result
+        new_user = vals["user_id"] or False
+        changed = self.filtered(lambda lead: lead.user_id.id != new_user)
+        if not changed:
+            return super().write(vals)
+        now = fields.Datetime.now()
+        ctx = self.env.context
+        end_reason, rule = ctx.get("sfcn_pool_end") or ("reassigned", False)
+        history = self.env["crm.pool.history"].sudo()
+        history.flush_model()
+        self.env.cr.execute(
+            "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
+            "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
+        history.invalidate_model(["date_end", "end_reason", "rule"])
+        changed_vals = dict(vals)
+        if new_user:
+            changed_vals.setdefault("date_claimed", now)
+        else:
+            self.flush_recordset(["user_id"])
+            self.env.cr.execute(
+                "UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id IN %s AND user_id IS NOT NULL",
+                [tuple(changed.ids)])
+            changed.invalidate_recordset(["pool_previous_user_id"])
+            changed_vals.update(date_pooled=now, date_claimed=False)
+        result = super(CrmLead, changed).write(changed_vals)
+        if self - changed:
+            result = super(CrmLead, self - changed).write(vals) and result
+        if new_user:
+            history.create([{
+                "lead_id": lead.id, "user_id": new_user, "pool_id": lead.pool_id.id, "date_start": now,
+                "start_reason": ctx.get("sfcn_pool_start", "assigned"),
+                "rule": ctx.get("sfcn_pool_start_rule"),
+            } for lead in changed])
+        return result
+
+    def _pool_close_history_on_outcome(self):
+        lost = self.filtered(lambda lead: not lead.active).with_context(active_test=False)
+        won = self.filtered(lambda lead: lead.active and lead.stage_id.is_won)
+        for leads, reason in ((won, "won"), (lost, "lost")):
+            if leads:
+                self.env["crm.pool.history"].sudo().search(
+                    [("lead_id", "in", leads.ids), ("date_end", "=", False)]).write(
+                    {"date_end": fields.Datetime.now(), "end_reason": reason})
+
+    # ------------------------------------------------------------------ chatter in bulk
+    def _pool_log(self, bodies):
+        """One chatter line per deal, created in one batch. ``bodies``: {lead: html or text}."""
+        if not bodies:
+            return
+        subtype = self.env.ref("mail.mt_note")
+        author = self.env.user.partner_id if not self.env.su else self.env.ref("base.partner_root")
+        # email_from, reply_to and record_name given: mail.message would otherwise look them up per message.
+        email_from = author.email_formatted or False
+        self.env["mail.message"].sudo().create([{
+            "model": "crm.lead", "res_id": lead.id, "body": html_escape(body), "record_name": lead.name,
+            "message_type": "notification", "subtype_id": subtype.id, "author_id": author.id,
+            "email_from": email_from, "reply_to": email_from,
+        } for lead, body in bodies.items()])
+
+    # ------------------------------------------------------------------ claim / assign
+    def action_pool_claim(self):
+        self._pool_take(self.env.user, mode="claim")
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _pool_user_day_start(self, user):
+        tz = pytz.timezone(user.tz or "UTC")
+        local_midnight = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        return local_midnight.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _pool_take(self, user, mode="claim", override=False):
+        """Give these pooled deals to ``user``: all or nothing, race-free.
+
+        The user's row is locked (NOWAIT: a concurrent claim for the same user fails at once with a clear
+        error) and updated (a claim committed after this transaction's snapshot then raises a serialization
+        failure, which the server retries with a fresh snapshot); then the deals' rows are locked the same
+        way before anything is checked or written.
+        """
+        if not self:
+            raise UserError(self.env._("Select at least one deal to claim."))
+        self.env.flush_all()
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT id FROM res_users WHERE id = %s FOR UPDATE NOWAIT", [user.id],
+                           log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(self.env._("Another claim for %(user)s is in progress; try again in a moment.",
+                              user=user.name)) from None
+        cr.execute("UPDATE res_users SET sfcn_pool_claim_seq = COALESCE(sfcn_pool_claim_seq, 0) + 1 "
+                   "WHERE id = %s", [user.id])
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
+                           [tuple(self.ids)], log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(self.env._("Already claimed: someone else is claiming these deals right now.")) from None
+        leads = self.sudo().with_context(active_test=False)
+        leads.invalidate_recordset()
+        leads._pool_check_claimable(user, mode)
+        pool, held = leads._pool_check_caps(user, mode, override)
+        over_cap = override and held + len(leads) > pool.holding_cap
+        rule = False
+        if over_cap:
+            rule = self.env._("Holding cap overridden by %(manager)s", manager=self.env.user.name)
+        leads.with_context(sfcn_pool_bypass=True, sfcn_pool_start="claimed" if mode == "claim" else "assigned",
+                           sfcn_pool_start_rule=rule).write({"user_id": user.id})
+        if mode == "claim":
+            body = self.env._("Claimed from the public pool by %(user)s", user=user.name)
+        else:
+            body = self.env._("Assigned from the public pool to %(user)s by %(manager)s",
+                     user=user.name, manager=self.env.user.name)
+        if over_cap:
+            body = f"{body} ({rule})"
+        leads._pool_log(dict.fromkeys(leads, body))
+        return leads
+
+    def _pool_check_claimable(self, user, mode):
+        now = fields.Datetime.now()
+        for lead in self:
+            if lead.user_id:
+                if lead.user_id == user:
+                    raise UserError(self.env._("Already claimed: you already hold deal %(deal)s.", deal=lead.name))
+                raise UserError(self.env._("Already claimed: deal %(deal)s was claimed by someone else (%(user)s).",
+                                  deal=lead.name, user=lead.user_id.name))
+            if not lead.pool_id or not lead.active:
+                raise UserError(self.env._("Deal %(deal)s is not in a public pool.", deal=lead.name))
+            if mode != "claim":
+                continue
+            pool = lead.pool_id
+            if not pool._is_member(user):
+                raise UserError(self.env._("You are not a member of the public pool %(pool)s.", pool=pool.name))
+            if lead.pool_previous_user_id == user and lead.date_pooled and pool.cooldown_days \
+                    and now < lead.date_pooled + timedelta(days=pool.cooldown_days):
+                raise UserError(self.env._(
+                    "Cool-down: you held deal %(deal)s until %(date)s and may claim it again only after "
+                    "%(days)s days.", deal=lead.name, date=format_datetime(self.env, lead.date_pooled),
+                    days=pool.cooldown_days))
+            if pool.claim_delay_hours and lead.date_pooled \
+                    and now < lead.date_pooled + timedelta(hours=pool.claim_delay_hours):
+                raise UserError(self.env._(
+                    "Claim delay: deal %(deal)s returned to the pool less than %(hours)s hours ago; "
+                    "it can be claimed from %(date)s.", deal=lead.name, hours=pool.claim_delay_hours,
+                    date=format_datetime(self.env, lead.date_pooled + timedelta(hours=pool.claim_delay_hours))))
+
+    def _pool_check_caps(self, user, mode, override):
+        leads = self
+        pool = leads.pool_id.sorted("holding_cap")[:1]
+        domain = [("user_id", "=", user.id), ("active", "=", True)]
+        if not pool.cap_counts_won:
+            domain += [("probability", "<", 100)]
+        held = self.env["crm.lead"].sudo().search_count(domain)
+        if held + len(leads) > pool.holding_cap and not override:
+            if mode == "claim":
+                raise UserError(self.env._(
+                    "Holding cap: you hold %(held)s open deals; claiming %(count)s more would exceed the cap "
+                    "of %(cap)s. Release a deal first.", held=held, count=len(leads), cap=pool.holding_cap))
+            raise UserError(self.env._(
+                "Holding cap: %(user)s holds %(held)s open deals; assigning %(count)s more would exceed the "
+                "cap of %(cap)s. Tick 'Override the cap' to assign anyway.",
+                user=user.name, held=held, count=len(leads), cap=pool.holding_cap))
+        if mode == "claim":
+            claimed_today = self.env["crm.pool.history"].sudo().search_count([
+                ("user_id", "=", user.id), ("start_reason", "=", "claimed"),
+                ("date_start", ">=", self._pool_user_day_start(user))])
+            if claimed_today + len(leads) > pool.daily_claim_cap:
+                raise UserError(self.env._(
+                    "Daily claim cap: you claimed %(done)s deals today; %(count)s more would exceed the daily "
+                    "cap of %(cap)s.", done=claimed_today, count=len(leads), cap=pool.daily_claim_cap))
+        return pool, held
+
+    def _pool_assign(self, user, override=False):
+        if not self.env.user.has_group("sales_team.group_sale_manager") and not all(
+                self.env.user in lead.pool_id.admin_ids for lead in self.sudo()):
+            raise AccessError(self.env._("Only sales managers and pool administrators can assign pooled deals."))
+        return self._pool_take(user, mode="assign", override=override)
+
+    # ------------------------------------------------------------------ release
+    def _pool_release(self, reason):
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give a reason to release a deal to the public pool."))
+        is_manager = self._pool_is_manager()
+        self.env.flush_all()
+        if self:
+            self.env.cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(self.ids)])
+        leads = self.sudo()
+        leads.invalidate_recordset()
+        for lead in leads:
+            if not lead.user_id:
+                raise UserError(self.env._("Deal %(deal)s is already in the public pool.", deal=lead.name))
+            if lead.user_id != self.env.user and not is_manager:
+                raise UserError(self.env._("You can only release your own deals (%(deal)s).", deal=lead.name))
+            if not lead.pool_id:
+                raise UserError(self.env._("Deal %(deal)s has no public pool to return to.", deal=lead.name))
+        leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("released", reason)).write({"user_id": False})
+        leads._pool_log(dict.fromkeys(
+            leads, self.env._("Released to the public pool by %(user)s: %(reason)s",
+                              user=self.env.user.name, reason=reason)))
+        return leads
+
+    def action_pool_release(self):
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.pool.release.wizard", "view_mode": "form",
+            "target": "new", "context": {"active_ids": self.ids, "active_model": "crm.lead"},
+            "name": self.env._("Release to Public Pool"),
+        }
+
+    def action_pool_assign(self):
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.pool.assign.wizard", "view_mode": "form",
+            "target": "new", "context": {"active_ids": self.ids, "active_model": "crm.lead"},
+            "name": self.env._("Assign from Public Pool"),
+        }
+
+    # ------------------------------------------------------------------ reclaim cron
+    def _pool_rule_text(self, rule, pool, grade):
+        followup_days, won_days = pool._days_for_grade(grade)
+        if rule == "followup":
+            return self.env._("No follow-up for more than %(days)s days, returned to the public pool "
+                              "automatically", days=followup_days)
+        return self.env._("Not won within %(days)s days, returned to the public pool automatically",
+                          days=won_days)
+
+    @api.model
+    def _pool_reclaim_candidates_query(self, limit=None):
+        query = ("SELECT id FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active "
+                 "ORDER BY id")
+        if limit:
+            query += " LIMIT %d FOR UPDATE SKIP LOCKED" % int(limit)
+        return query
+
+    @api.model
+    def _cron_pool_reclaim(self, batch_size=1000):
+        """Return due deals to their pool, one batch per call (Odoo 18 cron progress protocol: the scheduler
+        commits and calls again while work remains). Idempotent: only deals still due are touched."""
+        self._pool_send_warnings(batch_size)
+        self.env.flush_all()
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        cr.execute(self._pool_reclaim_candidates_query(batch_size), [now])
+        ids = [row[0] for row in cr.fetchall()]
+        leads = self.sudo().browse(ids)
+        if leads:
+            groups = defaultdict(lambda: self.env["crm.lead"])
+            for lead in leads:
+                lang = lead.user_id.lang or "en_US"
+                groups[(lang, lead.reclaim_rule, lead.pool_id, lead.customer_grade)] |= lead
+            bodies = {}
+            for (lang, rule, pool, grade), group in groups.items():
+                text = group.with_context(lang=lang)._pool_rule_text(rule, pool, grade)
+                group.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("reclaimed", text), tracking_disable=True,
+                                   mail_notrack=True).write({"user_id": False, "pool_reclaim_notify": True})
+                bodies.update(dict.fromkeys(group, text))
+            self._pool_log(bodies)
+        remaining = 0
+        if len(ids) == batch_size:
+            self.env.flush_all()
+            cr.execute("SELECT count(*) FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active",
+                       [now])
+            remaining = cr.fetchone()[0]
+        if not remaining:
+            self._pool_send_summaries()
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        return len(ids), remaining
+
+    @api.model
+    def action_pool_reclaim_now(self, batch_size=1000):
+        """Run one reclaim batch now (sales managers): what the scheduled action does on each call."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only sales managers can run the reclaim."))
+        return list(self._cron_pool_reclaim(batch_size=int(batch_size)))
+
+    @api.model
+    def _pool_reclaim_all(self, batch_size=1000):
+        """Run the reclaim to the end in this transaction (tests, shell); returns the number reclaimed."""
+        total = 0
+        while True:
+            done, remaining = self._cron_pool_reclaim(batch_size)
+            total += done
+            if not remaining:
+                return total
+
+    @api.model
+    def _pool_send_summaries(self):
+        """One notification per rep and one per team manager for the deals reclaimed since the last summary."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT l.pool_previous_user_id, t.user_id, count(*)
+              FROM crm_lead l LEFT JOIN crm_team t ON t.id = l.team_id
+             WHERE l.pool_reclaim_notify
+          GROUP BY 1, 2""")
+        rows = cr.fetchall()
+        if not rows:
+            return
+        per_rep, per_manager = defaultdict(int), defaultdict(int)
+        for rep_id, manager_id, count in rows:
+            if rep_id:
+                per_rep[rep_id] += count
+            if manager_id:
+                per_manager[manager_id] += count
+        Users = self.env["res.users"].sudo()
+        thread = self.env["mail.thread"].sudo()
+        for user_ids, message in ((per_rep, "rep"), (per_manager, "manager")):
+            for user_id, count in user_ids.items():
+                user = Users.browse(user_id)
+                user_env = self.with_context(lang=user.lang).env
+                if message == "rep":
+                    body = user_env._("%(count)s of your deals returned to the public pool (no follow-up or not won in "
+                             "time).", count=count)
+                else:
+                    body = user_env._("%(count)s deals of your teams returned to the public pool.", count=count)
+                thread.message_notify(partner_ids=user.partner_id.ids, body=body,
+                                      subject=user_env._("Public pool: deals reclaimed"))
+        cr.execute("UPDATE crm_lead SET pool_reclaim_notify = NULL WHERE pool_reclaim_notify")
+        self.invalidate_model(["pool_reclaim_notify"])
+
+    @api.model
+    def _pool_send_warnings(self, batch_size=1000):
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute("""
+            SELECT id FROM crm_lead
+             WHERE date_reclaim_warning <= %s AND date_reclaim > %s AND user_id IS NOT NULL AND active
+               AND (date_pool_warned IS NULL OR date_pool_warned <> date_reclaim)
+             ORDER BY id LIMIT %s""", [now, now, batch_size])
+        leads = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if not leads:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id, "res_id": lead.id, "user_id": lead.user_id.id,
+            "activity_type_id": activity_type.id, "date_deadline": lead.date_reclaim.date(),
+            "summary": lead.with_context(lang=lead.user_id.lang).env._(
+                "Follow up: returns to the public pool on %(date)s", date=lead.date_reclaim.date()),
+        } for lead in leads])
+        self.env.cr.execute("UPDATE crm_lead SET date_pool_warned = date_reclaim WHERE id IN %s",
+                            [tuple(leads.ids)])
+        leads.invalidate_recordset(["date_pool_warned"])
+
+    @api.model
+    def action_pool_reclaim_preview(self):
+        """Dry run for pool administrators: the deals the next reclaim run would return to the pool."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only sales managers can preview the reclaim run."))
+        self.env.flush_all()
+        self.env.cr.execute(self._pool_reclaim_candidates_query(), [fields.Datetime.now()])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.lead", "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "name": self.env._("Reclaim Preview (%(count)s deals)", count=len(ids)),
+            "domain": [("id", "in", ids)], "context": {"create": False},
+        }

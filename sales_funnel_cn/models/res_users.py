@@ -1,0 +1,10 @@
+from odoo import fields
+from odoo import models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    # Bumped by every claim/assignment for the user, in the claiming transaction: concurrent claims for the
+    # same user then conflict on this row and PostgreSQL serialises them (the loser is retried).
+    sfcn_pool_claim_seq = fields.Integer(copy=False, readonly=True, groups="base.group_system")

@@ -1,0 +1,291 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import SalesFunnelCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPool(SalesFunnelCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pool = cls.env["crm.pool"].create({
+            "name": "Test Pool", "team_id": cls.team.id, "holding_cap": 3, "daily_claim_cap": 5,
+            "cooldown_days": 7, "followup_days": 10, "won_days": 35, "warning_days": 2,
+        })
+        cls.now = fields.Datetime.now()
+
+    def _pooled(self, name="Pooled Deal", **vals):
+        deal = self._new_deal(name, user_id=False, phone="13812345678", email_from="li@example.com", **vals)
+        self.assertEqual(deal.pool_id, self.pool)
+        return deal
+
+    def _held(self, name="Held Deal", user=None, days_claimed=0, days_followup=None, **vals):
+        deal = self._new_deal(name, user=user or self.rep, **vals)
+        deal.write({
+            "date_claimed": self.now - timedelta(days=days_claimed),
+            "date_last_followup": days_followup is not None and self.now - timedelta(days=days_followup),
+        })
+        return deal
+
+    # ------------------------------------------------------------------ claim and its rules
+    def test_claim_and_history(self):
+        deal = self._pooled()
+        deal.with_user(self.rep).action_pool_claim()
+        self.assertEqual(deal.user_id, self.rep)
+        self.assertTrue(deal.date_claimed)
+        history = deal.pool_history_ids
+        self.assertEqual(history.mapped("start_reason"), ["claimed"])
+        self.assertFalse(history.date_end)
+        self.assertIn("Claimed from the public pool", deal.message_ids[:1].body)
+
+    def test_claim_already_claimed(self):
+        deal = self._pooled()
+        deal.with_user(self.rep).action_pool_claim()
+        with self.assertRaisesRegex(UserError, "Already claimed"):
+            deal.with_user(self.rep2).action_pool_claim()
+        self.assertEqual(deal.user_id, self.rep)
+
+    def test_claim_holding_cap_all_or_nothing(self):
+        self._held("Own 1")
+        self._held("Own 2")
+        deals = self._pooled("P1") | self._pooled("P2")
+        with self.assertRaisesRegex(UserError, "Holding cap"):
+            deals.with_user(self.rep).action_pool_claim()
+        self.assertFalse(deals.user_id, "nothing half-written")
+        deals[0].with_user(self.rep).action_pool_claim()
+        self.assertEqual(deals[0].user_id, self.rep)
+
+    def test_cap_counts_won_setting(self):
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        for i in range(3):
+            self._held(f"Won {i}", stage_id=won_stage.id, probability=100)
+        deal = self._pooled()
+        self.pool.cap_counts_won = True
+        with self.assertRaisesRegex(UserError, "Holding cap"):
+            deal.with_user(self.rep).action_pool_claim()
+        self.pool.cap_counts_won = False
+        deal.with_user(self.rep).action_pool_claim()
+        self.assertEqual(deal.user_id, self.rep)
+
+    def test_daily_claim_cap(self):
+        self.pool.write({"holding_cap": 100, "daily_claim_cap": 2})
+        first = self._pooled("D1") | self._pooled("D2")
+        first.with_user(self.rep).action_pool_claim()
+        third = self._pooled("D3")
+        with self.assertRaisesRegex(UserError, "Daily claim cap"):
+            third.with_user(self.rep).action_pool_claim()
+        self.assertFalse(third.user_id)
+        third.with_user(self.rep2).action_pool_claim()
+        self.assertEqual(third.user_id, self.rep2)
+
+    def test_cooldown_previous_owner(self):
+        deal = self._held()
+        deal.with_user(self.rep)._pool_release("Customer not reachable")
+        with self.assertRaisesRegex(UserError, "Cool-down"):
+            deal.with_user(self.rep).action_pool_claim()
+        deal.date_pooled = self.now - timedelta(days=8)
+        deal.with_user(self.rep).action_pool_claim()
+        self.assertEqual(deal.user_id, self.rep)
+
+    def test_claim_delay(self):
+        self.pool.claim_delay_hours = 24
+        deal = self._held()
+        deal.with_user(self.rep)._pool_release("Not my territory")
+        with self.assertRaisesRegex(UserError, "Claim delay"):
+            deal.with_user(self.rep2).action_pool_claim()
+        deal.date_pooled = self.now - timedelta(hours=25)
+        deal.with_user(self.rep2).action_pool_claim()
+        self.assertEqual(deal.user_id, self.rep2)
+
+    def test_non_member_cannot_claim(self):
+        self.pool.write({"open_to_all": False, "member_ids": [(6, 0, self.rep2.ids)]})
+        deal = self._pooled()
+        with self.assertRaisesRegex(UserError, "not a member"):
+            deal.sudo().with_user(self.rep)._pool_take(self.rep)
+        deal.with_user(self.rep2).action_pool_claim()
+        self.assertEqual(deal.user_id, self.rep2)
+
+    # ------------------------------------------------------------------ release and assign
+    def test_release_requires_reason_and_ownership(self):
+        deal = self._held()
+        with self.assertRaisesRegex(UserError, "reason"):
+            deal.with_user(self.rep)._pool_release("  ")
+        with self.assertRaisesRegex(UserError, "own deals"):
+            deal.sudo().with_user(self.rep2)._pool_release("mine now")
+        deal.with_user(self.rep)._pool_release("Budget frozen")
+        self.assertFalse(deal.user_id)
+        self.assertEqual(deal.pool_previous_user_id, self.rep)
+        closed = deal.pool_history_ids.filtered("date_end")
+        self.assertEqual((closed.end_reason, closed.rule), ("released", "Budget frozen"))
+        wizard = self.env["crm.pool.release.wizard"].with_user(self.rep2).with_context(
+            active_ids=deal.ids).create({"reason": "x"})
+        with self.assertRaisesRegex(UserError, "already in the public pool"):
+            wizard.action_release()
+
+    def test_manager_assign_cap_and_override(self):
+        for i in range(3):
+            self._held(f"Own {i}", user=self.rep2)
+        deal = self._pooled()
+        with self.assertRaises(AccessError):
+            deal.with_user(self.rep)._pool_assign(self.rep2)
+        wizard = self.env["crm.pool.assign.wizard"].with_user(self.manager).with_context(
+            active_ids=deal.ids).create({"user_id": self.rep2.id})
+        with self.assertRaisesRegex(UserError, "Holding cap"):
+            wizard.action_assign()
+        wizard.override_cap = True
+        wizard.action_assign()
+        self.assertEqual(deal.user_id, self.rep2)
+        opened = deal.pool_history_ids.filtered(lambda h: not h.date_end)
+        self.assertEqual(opened.start_reason, "assigned")
+        self.assertIn("overridden by Manager Zhou", opened.rule)
+        self.assertIn("overridden", deal.message_ids[:1].body)
+
+    def test_rep_cannot_bypass_claim_or_lock(self):
+        deal = self._pooled()
+        own = self._held()
+        with self.assertRaises(AccessError):
+            own.with_user(self.rep).write({"pool_locked": True, "pool_lock_reason": "VIP"})
+        with self.assertRaisesRegex(UserError, "Release"):
+            own.with_user(self.rep).write({"user_id": False})
+        with self.assertRaisesRegex(UserError, "managers can reassign"):
+            own.with_user(self.rep).write({"user_id": self.rep2.id})
+        with self.assertRaises(UserError):
+            deal.with_user(self.rep).write({"user_id": self.rep.id})
+        self.assertFalse(deal.user_id)
+        with self.assertRaises(ValidationError):
+            own.with_user(self.manager).write({"pool_locked": True})
+
+    # ------------------------------------------------------------------ reclaim rules
+    def test_reclaim_no_followup_then_idempotent(self):
+        due = self._held("Due", days_claimed=12, days_followup=11)
+        fresh = self._held("Fresh", days_claimed=12, days_followup=3)
+        self.assertEqual(due.reclaim_rule, "followup")
+        self.assertLess(due.date_reclaim, self.now)
+        done = self.env["crm.lead"]._pool_reclaim_all()
+        self.assertEqual(done, 1)
+        self.assertFalse(due.user_id)
+        self.assertEqual(fresh.user_id, self.rep)
+        closed = due.pool_history_ids.filtered("date_end")
+        self.assertEqual(closed.end_reason, "reclaimed")
+        self.assertEqual(closed.rule,
+                         "No follow-up for more than 10 days, returned to the public pool automatically")
+        self.assertIn("No follow-up for more than 10 days", due.message_ids[:1].body)
+        self.assertEqual(self.env["crm.lead"]._pool_reclaim_all(), 0, "second run finds nothing")
+        self.assertEqual(len(due.pool_history_ids), 1)
+
+    def test_reclaim_not_won_and_grade_override(self):
+        not_won = self._held("Slow", days_claimed=36, days_followup=1)
+        self.assertEqual(not_won.reclaim_rule, "not_won")
+        graded = self._held("Grade A", days_claimed=12, days_followup=11)
+        graded.customer_grade = "A"
+        self.env["crm.pool.grade.rule"].create({"pool_id": self.pool.id, "grade": "A", "followup_days": 20})
+        self.assertGreater(graded.date_reclaim, self.now)
+        self.env["crm.lead"]._pool_reclaim_all()
+        self.assertFalse(not_won.user_id)
+        self.assertIn("Not won within 35 days", not_won.pool_history_ids.filtered("date_end").rule)
+        self.assertEqual(graded.user_id, self.rep)
+
+    def test_reclaim_exemptions(self):
+        locked = self._held("Locked", days_claimed=40, days_followup=20)
+        locked.write({"pool_locked": True, "pool_lock_reason": "Strategic account"})
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        won = self._held("Won", days_claimed=40, days_followup=20, stage_id=won_stage.id)
+        decision = self._held("Decision", days_claimed=40, days_followup=20,
+                              date_deadline=fields.Date.today() + timedelta(days=5))
+        self.env["crm.lead"]._pool_reclaim_all()
+        self.assertEqual((locked | won | decision).user_id, self.rep)
+        self.pool.exempt_future_decision = False
+        self.env["crm.lead"]._pool_reclaim_all()
+        self.assertFalse(decision.user_id)
+        self.assertEqual((locked | won).user_id, self.rep)
+
+    def test_reclaim_summary_one_per_rep_and_manager(self):
+        for i in range(3):
+            self._held(f"Due {i}", days_claimed=12, days_followup=11)
+        self._held("Due rep2", user=self.rep2, days_claimed=12, days_followup=11)
+
+        def notifications(user):
+            return self.env["mail.message"].search_count([
+                ("partner_ids", "in", user.partner_id.id), ("message_type", "=", "user_notification"),
+                ("subject", "=", "Public pool: deals reclaimed")])
+        self.env["crm.lead"]._pool_reclaim_all(batch_size=2)
+        self.assertEqual((notifications(self.rep), notifications(self.rep2), notifications(self.manager)),
+                         (1, 1, 1))
+        self.env["crm.lead"]._pool_reclaim_all(batch_size=2)
+        self.assertEqual(notifications(self.rep), 1, "a second run sends nothing")
+
+    def test_reclaim_batches_progress(self):
+        deals = self.env["crm.lead"]
+        for i in range(5):
+            deals |= self._held(f"Due {i}", days_claimed=12, days_followup=11)
+        self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=2), (2, 3))
+        self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=2), (2, 1))
+        self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=2), (1, 0))
+        self.assertFalse(deals.user_id)
+
+    def test_warning_badge_filter_activity(self):
+        soon = self._held("Soon", days_claimed=9, days_followup=9)
+        later = self._held("Later", days_claimed=1, days_followup=1)
+        self.assertTrue(soon.pool_warning)
+        self.assertEqual(soon.pool_days_left, 0)
+        self.assertFalse(later.pool_warning)
+        self.assertEqual(later.pool_days_left, 8)
+        found = self.env["crm.lead"].with_user(self.rep).search([("pool_warning", "=", True)])
+        self.assertIn(soon, found)
+        self.assertNotIn(later, found)
+        self.env["crm.lead"]._cron_pool_reclaim()
+        self.env["crm.lead"]._cron_pool_reclaim()
+        self.assertEqual(len(soon.activity_ids), 1, "one warning activity, not one per run")
+        self.assertEqual(soon.activity_ids.user_id, self.rep)
+        self.assertFalse(later.activity_ids)
+        self.assertEqual(soon.user_id, self.rep)
+        soon._mark_followup()
+        self.assertFalse(soon.pool_warning, "a follow-up pushes the reclaim date")
+
+    def test_dry_run_preview(self):
+        due = self._held("Due", days_claimed=12, days_followup=11)
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].with_user(self.rep).action_pool_reclaim_preview()
+        action = self.env["crm.lead"].with_user(self.manager).action_pool_reclaim_preview()
+        self.assertIn(due.id, action["domain"][0][2])
+        self.assertEqual(due.user_id, self.rep, "a preview changes nothing")
+
+    # ------------------------------------------------------------------ masking and record rules
+    def test_contact_masking(self):
+        deal = self._pooled()
+        as_rep = deal.with_user(self.rep)
+        values = as_rep.read(["phone", "email_from"])[0]
+        self.assertEqual((values["phone"], values["email_from"]), ("138****5678", "l***@example.com"))
+        listed = self.env["crm.lead"].with_user(self.rep).search_read([("id", "=", deal.id)], ["phone"])
+        self.assertEqual(listed[0]["phone"], "138****5678")
+        web = as_rep.web_read({"phone": {}, "mobile": {}})
+        self.assertEqual(web[0]["phone"], "138****5678")
+        self.assertEqual(deal.with_user(self.manager).read(["phone"])[0]["phone"], "13812345678")
+        self.pool.admin_ids = self.rep2
+        self.assertEqual(deal.with_user(self.rep2).read(["phone"])[0]["phone"], "13812345678")
+        as_rep.action_pool_claim()
+        self.assertEqual(as_rep.read(["phone"])[0]["phone"], "13812345678")
+
+    def test_record_rules(self):
+        mine = self._held("Mine")
+        theirs = self._held("Theirs", user=self.rep2)
+        pooled = self._pooled()
+        other_pool = self.env["crm.pool"].create({"name": "Closed Pool", "open_to_all": False})
+        hidden = self._pooled("Other pool deal")
+        hidden.pool_id = other_pool
+        visible = self.env["crm.lead"].with_user(self.rep).search([("id", "in", (mine | theirs | pooled | hidden).ids)])
+        self.assertEqual(visible, mine | pooled)
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.rep).write({"name": "hijacked"})
+        with self.assertRaises(AccessError):
+            pooled.with_user(self.rep).write({"name": "edited in pool"})
+        other_pool.member_ids = self.rep
+        visible = self.env["crm.lead"].with_user(self.rep).search([("id", "=", hidden.id)])
+        self.assertEqual(visible, hidden)
