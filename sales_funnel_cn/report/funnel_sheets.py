@@ -225,16 +225,13 @@ class CallSheet(SheetProvider):
     def figures(self, ctx):
         groups = ctx.env["crm.call.report"]._read_group(self.domain(ctx), ["user_id"],
                                                        [f"{c}:sum" for c in self.counts])
+
+        def rate(num, den):
+            return num / den if den else 0.0
+
         rows = []
-        for user, calls, connected, hangups, talks, conversions in sorted(
-                groups, key=lambda g: (g[0].name or "", g[0].id)):
-
-            def rate(num, den):
-                return num / den if den else 0.0
-
-            calls, connected, hangups, talks, conversions = (
-                n or 0 for n in (calls, connected, hangups, talks, conversions))
-
+        for user, *sums in sorted(groups, key=lambda g: (g[0].name or "", g[0].id)):
+            calls, connected, hangups, talks, conversions = (n or 0 for n in sums)
             rows.append([user.name or "", calls, connected, rate(connected, calls), hangups,
                          rate(hangups, connected), talks, rate(talks, connected), conversions,
                          rate(conversions, connected)])
