@@ -24,7 +24,7 @@ class CrmLeadFunnelReport(models.Model):
     _order = "stage_sequence, stage_id"
     _rec_name = "stage_id"
 
-    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     stage_sequence = fields.Integer(readonly=True)
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
@@ -35,8 +35,8 @@ class CrmLeadFunnelReport(models.Model):
     deal_count = fields.Integer("Deals", readonly=True)
     reached_count = fields.Integer("Reached this Stage", readonly=True)
     advanced_count = fields.Integer("Moved to a Later Stage", readonly=True)
-    amount = fields.Float("Amount", readonly=True)
-    weighted_amount = fields.Float("Weighted Amount", readonly=True)
+    amount = fields.Float(readonly=True)
+    weighted_amount = fields.Float(readonly=True)
     conversion_rate = fields.Float("Conversion to Next Stage (%)", readonly=True, aggregator="avg")
 
     @property
