@@ -1,3 +1,4 @@
 from . import crm_call_report
+from . import crm_lead_funnel_report
 from . import funnel_sheets
 from . import funnel_workbook

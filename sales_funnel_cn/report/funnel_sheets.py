@@ -117,22 +117,32 @@ class StageChangeSheet(SheetProvider):
     models = ("crm.lead.stage.history",)
 
     def figures(self, ctx):
-        History = ctx.env["crm.lead.stage.history"]
+        """Stage changes recorded in the period (from, to, count, average days in the previous stage), then
+        the deals won in the period with their average days from the first stage (their first history
+        entry, or their creation when they have none) to won."""
+        # lost (archived) deals moved too: their changes count
+        History = ctx.env["crm.lead.stage.history"].with_context(active_test=False)
         groups = History._read_group(
             [("date", ">=", ctx.date_from), ("date", "<", ctx.date_to), ("lead_id", "any", ctx.base_domain)],
             ["stage_from_id", "stage_to_id"], ["__count", "days_in_previous:avg"])
-        rows = [[src.name or "", dst.name or "", count, avg or 0.0] for src, dst, count, avg in groups]
+        rows = [[src.name or ctx.env._("(new deal)"), dst.name or "", count, avg or 0.0]
+                for src, dst, count, avg in groups]
         query = ctx.lead_query([*ctx.base_domain, ("stage_id.is_won", "=", True),
                                 ("date_closed", ">=", ctx.date_from), ("date_closed", "<", ctx.date_to)])
+        query.add_join("LEFT JOIN", "first_stage", SQL(
+            "(SELECT lead_id, MIN(date) AS date FROM crm_lead_stage_history GROUP BY lead_id)"),
+            SQL("first_stage.lead_id = crm_lead.id"))
         [(count, avg)] = ctx.env.execute_query(query.select(SQL(
-            "COUNT(*), AVG(EXTRACT(EPOCH FROM (crm_lead.date_closed - crm_lead.create_date)) / 86400)")))
-        rows.append([ctx.env._("(created)"), ctx.env._("Won"), count, float(avg or 0.0)])
+            "COUNT(*), AVG(GREATEST(EXTRACT(EPOCH FROM (crm_lead.date_closed - "
+            "COALESCE(first_stage.date, crm_lead.create_date))), 0) / 86400)")))
+        rows.append([ctx.env._("(first stage)"), ctx.env._("Won"), count, float(avg or 0.0)])
         return rows
 
     def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [(ctx.env._("From Stage"), "text"), (ctx.env._("To Stage"), "text"),
                                     (ctx.env._("Changes"), "int"),
-                                    (ctx.env._("Average Days in Previous Stage"), "dec1")], self.figures(ctx))
+                                    (ctx.env._("Average Days (previous stage; first stage to won)"), "dec1")],
+                       self.figures(ctx))
 
 
 class CommunicationSheet(SheetProvider):
@@ -196,32 +206,44 @@ class CommunicationSheet(SheetProvider):
 
 
 class CallSheet(SheetProvider):
+    """Calls per rep with the rates of the call report (crm.call.report, same definitions and rules):
+    接通率 connected / calls, 挂线率 hang-ups (Cut) / connected, 洽谈率 conversations / connected,
+    转化率 conversions (D + C) / connected. Calls are selected by their own date, salesperson and team
+    (not through the lead: a call whose lead was lost and archived still counts)."""
     sheet = "外呼统计"
-    models = ("crm.call.log", "crm.call.outcome")
+    models = ("crm.call.log", "crm.call.outcome", "crm.call.report")
+    counts = ("call_count", "connected_count", "hangup_count", "conversation_count", "conversion_count")
+
+    def domain(self, ctx):
+        domain = [("date", ">=", ctx.date_from), ("date", "<", ctx.date_to)]
+        if ctx.teams:
+            domain.append(("team_id", "in", ctx.teams.ids))
+        if ctx.users:
+            domain.append(("user_id", "in", ctx.users.ids))
+        return domain
 
     def figures(self, ctx):
-        groups = ctx.env["crm.call.log"]._read_group(
-            [("date", ">=", ctx.date_from), ("date", "<", ctx.date_to), ("lead_id", "any", ctx.base_domain)],
-            ["user_id", "outcome_id"], ["__count"])
-        per_user = {}
-        for user, outcome, count in groups:
-            figures = per_user.setdefault(user, [0, 0, 0, 0])
-            figures[0] += count
-            for i, flag in enumerate(("is_connected", "is_conversation", "is_conversion"), start=1):
-                if outcome and outcome[flag]:
-                    figures[i] += count
+        groups = ctx.env["crm.call.report"]._read_group(self.domain(ctx), ["user_id"],
+                                                       [f"{c}:sum" for c in self.counts])
+
+        def rate(num, den):
+            return num / den if den else 0.0
+
         rows = []
-        for user, (total, connected, talk, won) in per_user.items():
-            rows.append([user.name or "", total, connected, connected / total if total else 0.0,
-                         talk, talk / total if total else 0.0, won, won / total if total else 0.0])
+        for user, *sums in sorted(groups, key=lambda g: (g[0].name or "", g[0].id)):
+            calls, connected, hangups, talks, conversions = (n or 0 for n in sums)
+            rows.append([user.name or "", calls, connected, rate(connected, calls), hangups,
+                         rate(hangups, connected), talks, rate(talks, connected), conversions,
+                         rate(conversions, connected)])
         return rows
 
     def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [
             (ctx.env._("Salesperson"), "text"), (ctx.env._("Calls"), "int"), (ctx.env._("Connected"), "int"),
-            (ctx.env._("Connected Rate"), "pct"),
+            (ctx.env._("Connected Rate"), "pct"), (ctx.env._("Hang-ups"), "int"),
+            (ctx.env._("Hang-up Rate"), "pct"),
             (ctx.env._("Conversations"), "int"), (ctx.env._("Conversation Rate"), "pct"),
-            (ctx.env._("Conversions"), "int"),
+            (ctx.env._("Conversions (D+C)"), "int"),
             (ctx.env._("Conversion Rate"), "pct")], self.figures(ctx),
             chart={"type": "column", "title": ctx.env._("Calls per Salesperson"), "categories": 0, "values": [1, 2]})
 

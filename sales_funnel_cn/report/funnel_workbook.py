@@ -50,6 +50,11 @@ class FunnelWorkbook:
             ws.write_number(row, col, value, self.formats.get(kind))
 
     def _header_block(self, ws, title):
+        # printed (or converted to PDF) as landscape A4, one page wide, the table header repeated
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(len(self.header) + 2)
         ws.write_string(0, 0, title, self.fmt_title)
         for i, (label, value) in enumerate(self.header, start=1):
             ws.write_string(i, 0, label)
@@ -77,10 +82,10 @@ class FunnelWorkbook:
             row += 1
         first, last = head + 1, row - 1
         if chart and last >= first:
-            self._chart(ws, name, chart, first, last, len(columns))
+            self._chart(ws, name, chart, first, last)
         return first, last
 
-    def _chart(self, ws, sheet, spec, first, last, ncols):
+    def _chart(self, ws, sheet, spec, first, last):
         chart = self.workbook.add_chart({"type": spec.get("type", "bar"), "subtype": spec.get("subtype")}
                                         if spec.get("subtype") else {"type": spec.get("type", "bar")})
         for col in spec["values"]:
@@ -95,7 +100,7 @@ class FunnelWorkbook:
             chart.set_y_axis({"reverse": True})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 640, "height": 360})
-        ws.insert_chart(first, ncols + 1, chart)
+        ws.insert_chart(last + 2, 0, chart)  # below the table: on screen and on a printed page
 
     def add_balance(self, name, plans):
         """The planner with live formulas: change a yellow input cell in Excel and the needs recompute.

@@ -200,3 +200,139 @@ class TestFunnelExport(SalesFunnelCommon):
                            expected_revenue=1000 * i)
         # a loop over deals would add 60+ queries; prefetch splits may add one or two
         self.assertLess(count_queries() - few, 5)
+
+    # -- the sheets fed by the stage history (issue 3) and the call log (issue 5), and the funnel
+    # -- conversion report of CRM ‣ Reporting, against ORM aggregates
+
+    def _history(self, deal):
+        return self.env["crm.lead.stage.history"].search([("lead_id", "=", deal.id)], order="date, id")
+
+    def test_stage_changes_sheet(self):
+        now = fields.Datetime.now()
+        History = self.env["crm.lead.stage.history"].with_context(active_test=False)
+        won_before, moved, lost = self.deals[5], self.deals[4], self.deals[0]
+        # the won fixture deal entered the funnel 12 days ago; deal 4 entered 3 days ago and is won now
+        self._history(won_before)[:1].date = now - timedelta(days=12)
+        won_before.date_closed = now  # created straight in the won stage: crm sets no closing date
+        self._history(moved)[:1].date = now - timedelta(days=3)
+        moved.action_set_won()
+        # deal 1 goes one stage forward, then deal 0 forward and is lost: its move still counts
+        self.deals[1].with_context(sfcn_skip_gate=True).stage_id = self.open_stages[1]
+        lost.with_context(sfcn_skip_gate=True).stage_id = self.open_stages[1]
+        lost.action_set_lost()
+        old = History.create({"lead_id": self.deals[2].id, "stage_from_id": self.open_stages[0].id,
+                              "stage_to_id": self.open_stages[1].id, "date": now - timedelta(days=45)})
+        self.env.flush_all()
+        wb = openpyxl.load_workbook(io.BytesIO(self._export(self.manager)))
+        self.assertIn("阶段变动", wb.sheetnames)
+        _head, rows = self._table(wb["阶段变动"])
+        *changes, won_row = rows
+        today = fields.Date.today()
+        period = [("date", ">=", fields.Datetime.to_datetime(today - timedelta(days=30))),
+                  ("date", "<", fields.Datetime.to_datetime(today + timedelta(days=1)))]
+        groups = History._read_group([("lead_id", "in", self.deals.ids), *period],
+                                     ["stage_from_id", "stage_to_id"], ["__count", "days_in_previous:avg"])
+        self.assertEqual(len(changes), len(groups))
+        for row, (src, dst, count, avg) in zip(changes, groups, strict=True):
+            self.assertEqual(row[:3], (src.name or "(new deal)", dst.name, count))
+            self.assertAlmostEqual(row[3], avg, places=6)
+        by_move = {(r[0], r[1]): r[2] for r in changes}
+        self.assertEqual(by_move[("(new deal)", self.open_stages[0].name)], 3, "deals 0, 1 and the evil one")
+        self.assertEqual(by_move[(self.open_stages[0].name, self.open_stages[1].name)], 2,
+                         "deal 1 and the lost deal 0; the move of 45 days ago is out of the period")
+        self.assertEqual(by_move[(self.open_stages[2].name, self.won_stage.name)], 1)
+        self.assertTrue(old.exists())
+        # time from first stage to won: deals won in the period, from their first history entry
+        won = self.deals.filtered(lambda d: d.stage_id.is_won)
+        self.assertEqual(won, won_before | moved)
+        days = [(d.date_closed - self._history(d)[:1].date).total_seconds() / 86400 for d in won]
+        self.assertEqual(won_row[:3], ("(first stage)", "Won", 2))
+        self.assertAlmostEqual(won_row[3], sum(days) / len(days), places=4)
+        self.assertAlmostEqual(won_row[3], 7.5, delta=0.01)
+        # a rep sees the changes of their own deals only
+        _head, rows = self._table(openpyxl.load_workbook(io.BytesIO(self._export(self.rep2)))["阶段变动"])
+        mine = History._read_group([("lead_id", "in", self.deals.filtered(lambda d: d.user_id == self.rep2).ids),
+                                    *period], [], ["__count"])[0][0]
+        self.assertEqual(sum(r[2] for r in rows[:-1]), mine)
+
+    def test_call_sheet_matches_call_report(self):
+        Call = self.env["crm.call.log"]
+        when = fields.Datetime.now() - timedelta(days=2)
+        plan = {self.rep: ["N/A", "N/A", "Cut", "R/J", "D", "C", "No Need", "W/N"], self.rep2: ["N/A", "D"]}
+        n = 0
+        for user, codes in plan.items():
+            for code in codes:
+                deal = self._new_deal(f"Call {n}", user=user, stage_id=self.open_stages[0].id)
+                Call.create({"lead_id": deal.id, "user_id": user.id, "outcome_code": code, "purpose": "p",
+                             "phone": f"1380000{n:04d}", "date": when,
+                             "callback_date": when + timedelta(days=1)})
+                n += 1
+        # out of the period, and another team: not counted
+        other = self.env["crm.team"].create({"name": "Other Team"})
+        Call.create({"lead_id": self._new_deal("Old call").id, "user_id": self.rep.id, "outcome_code": "D",
+                     "purpose": "p", "phone": "13900000001", "date": when - timedelta(days=60)})
+        Call.create({"lead_id": self._new_deal("Other team", team_id=other.id).id, "user_id": self.rep.id,
+                     "outcome_code": "D", "purpose": "p", "phone": "13900000002", "date": when})
+        self.assertFalse(Call.search([("code", "=", "No Need")]).lead_id.active, "the No Need lead is lost")
+        self.env.flush_all()
+        wb = openpyxl.load_workbook(io.BytesIO(self._export(self.manager)))
+        head, rows = self._table(wb["外呼统计"])
+        self.assertEqual(len(head), 10)
+        by_name = {r[0]: r for r in rows}
+        self.assertEqual(set(by_name), {self.rep.name, self.rep2.name})
+        today = fields.Date.today()
+        domain = [("date", ">=", fields.Datetime.to_datetime(today - timedelta(days=30))),
+                  ("date", "<", fields.Datetime.to_datetime(today + timedelta(days=1))),
+                  ("team_id", "=", self.team.id)]
+        report = self.env["crm.call.report"]._rates(domain)
+        for user in (self.rep, self.rep2):
+            row, ref = by_name[user.name], report[user]
+            self.assertEqual(row[1:3], (ref["call_count"], ref["connected_count"]))
+            self.assertEqual((row[4], row[6], row[8]),
+                             (ref["hangup_count"], ref["conversation_count"], ref["conversion_count"]))
+            for col, rate in ((3, "connected_rate"), (5, "hangup_rate"), (7, "conversation_rate"),
+                              (9, "conversion_rate")):
+                self.assertAlmostEqual(row[col] * 100, ref[rate], places=2, msg=f"{user.name} {rate}")
+        # the seed's definitions, by hand: 8 calls, 5 connected, 1 Cut, 3 conversations, 2 conversions (D, C)
+        self.assertEqual(by_name[self.rep.name][1:], (8, 5, 5 / 8, 1, 1 / 5, 3, 3 / 5, 2, 2 / 5))
+        self.assertEqual(by_name[self.rep2.name][1:], (2, 1, 1 / 2, 0, 0, 1, 1, 1, 1))
+        charts = [n for n in zipfile.ZipFile(io.BytesIO(self._export(self.manager))).namelist()
+                  if n.startswith("xl/charts/chart")]
+        self.assertGreaterEqual(len(charts), 3, "overview, salespersons and calls")
+        # a rep exports their own calls only
+        _head, rows = self._table(openpyxl.load_workbook(io.BytesIO(self._export(self.rep2)))["外呼统计"])
+        self.assertEqual([r[0] for r in rows], [self.rep2.name])
+
+    def test_funnel_report_matches_workbook(self):
+        self.deals[3].action_set_won()
+        self.env.flush_all()
+        wb = openpyxl.load_workbook(io.BytesIO(self._export(self.manager)))
+        _head, sheet = self._table(wb["漏斗总览"])
+        Report = self.env["crm.lead.funnel.report"]
+        funnel = [r for r in Report._funnel([("team_id", "=", self.team.id)]) if r[1]]
+        self.assertEqual(len(funnel), len(sheet))
+        for i, (row, (stage, deals, reached, amount, weighted, conversion)) in enumerate(
+                zip(sheet, funnel, strict=True)):
+            self.assertEqual(row[:3], (stage.name, deals, reached))
+            self.assertAlmostEqual(row[3], amount / WAN)
+            self.assertAlmostEqual(row[4], weighted / WAN)
+            if i + 1 < len(sheet):
+                self.assertAlmostEqual(sheet[i + 1][5], conversion, msg="conversion to the next stage")
+        self.assertEqual(funnel[-1][5], 0.0, "nothing goes beyond won")
+        # the figures by hand: 3 deals in the first stage, then 1, 1 and 2 won
+        self.assertEqual([r[1] for r in funnel], [3, 1, 1, 2])
+        self.assertEqual([r[2] for r in funnel], [7, 4, 3, 2])
+        # the pivot path: conversion recomputed from the group's counts, not averaged
+        groups = Report.read_group([("team_id", "=", self.team.id)], ["conversion_rate:avg", "deal_count:sum"],
+                                   ["stage_id"])
+        self.assertEqual([g["conversion_rate"] for g in groups if g["deal_count"]],
+                         [round(400 / 7, 2), 75.0, round(200 / 3, 2), 0.0])
+        [total] = Report.read_group([("team_id", "=", self.team.id)], ["conversion_rate:avg"], [])
+        self.assertEqual(total["conversion_rate"], round(100 * (16 - 7) / 16, 2))
+        # record rules: a rep sees their own deals only
+        mine = Report.with_user(self.rep)._funnel([("team_id", "=", self.team.id)])
+        self.assertEqual(sum(r[1] for r in mine), len(self.deals.filtered(lambda d: d.user_id == self.rep)))
+        # the view is reachable from CRM ‣ Reporting
+        menu = self.env.ref("sales_funnel_cn.menu_crm_funnel_report")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
+        self.assertEqual(menu.action.res_model, "crm.lead.funnel.report")

@@ -82,3 +82,30 @@ class TestFunnelPlan(SalesFunnelCommon):
         self.assertEqual(plan.with_user(self.rep).customers_needed_year, 1000.0)
         with self.assertRaises(AccessError), self.env.cr.savepoint():
             plan.with_user(self.rep).write({"target_amount": 1.0})
+
+    def test_new_target_customers_from_stage_history(self):
+        """A deal enters the funnel at its first stage-history entry: a deal created now but whose first
+        entry is last year does not count; a lost deal counts; a deal without history counts at creation."""
+        plan = self._plan()
+        start, end = plan._year_bounds()
+        History = self.env["crm.lead.stage.history"]
+        before = plan._new_target_customers(start, end)
+        counted = self._new_deal("Entered this year")
+        old = self._new_deal("Entered last year")
+        entries = History.search([("lead_id", "=", old.id)])
+        self.assertEqual(len(entries), 1, "the creation is recorded in the stage history")
+        entries.date = start - timedelta(days=2)
+        lost = self._new_deal("Entered and lost")
+        lost.action_set_lost()
+        no_history = self._new_deal("Created before the history existed")
+        History.search([("lead_id", "=", no_history.id)]).unlink()
+        self.env.flush_all()
+        self.assertEqual(plan._new_target_customers(start, end), before + 3)
+        self.assertEqual(plan._new_target_customers(start - timedelta(days=10), start), 1)
+        # the same figure per month on the plan form
+        expected = History.with_context(active_test=False)._read_group(
+            [("lead_id.team_id", "=", self.team.id)], ["lead_id"], ["date:min"])
+        entered = sum(1 for _lead, first in expected if start <= first < end) + 1  # + the one without history
+        plan.invalidate_recordset()
+        self.assertEqual(plan.actual_customers_month, round(entered / plan._months_elapsed(), 1))
+        self.assertTrue(counted.exists())

@@ -1,0 +1,84 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.tools import SQL
+
+from ..models.crm_lead_grade import CUSTOMER_GRADES
+
+COUNTS = ("deal_count", "reached_count", "advanced_count")
+
+
+class CrmLeadFunnelReport(models.Model):
+    """Stage-to-stage conversion of the open funnel (an SQL view, aggregated by SQL GROUP BY).
+
+    One row per active opportunity and per stage it has reached: every stage of its team (or shared) up to
+    its current stage, in stage order (sequence, id). Every measure is additive, so any filter or grouping
+    on the deal (team, salesperson, creation date, grade) stays exact:
+    deals = deals currently in the stage; reached = deals in this stage or a later one; moved on = reached -
+    deals (they went further); conversion to next stage = moved on / reached, recomputed from the group's
+    sums (never an average of rows). The same figures as the 漏斗总览 sheet of the Excel export."""
+
+    _name = "crm.lead.funnel.report"
+    _description = "Sales Funnel Conversion"
+    _auto = False
+    _order = "stage_sequence, stage_id"
+    _rec_name = "stage_id"
+
+    stage_id = fields.Many2one("crm.stage", readonly=True)
+    stage_sequence = fields.Integer(readonly=True)
+    lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    create_date = fields.Datetime("Created on", readonly=True)
+    customer_grade = fields.Selection(CUSTOMER_GRADES, "Grade", readonly=True)
+    deal_count = fields.Integer("Deals", readonly=True)
+    reached_count = fields.Integer("Reached this Stage", readonly=True)
+    advanced_count = fields.Integer("Moved to a Later Stage", readonly=True)
+    amount = fields.Float(readonly=True)
+    weighted_amount = fields.Float(readonly=True)
+    conversion_rate = fields.Float("Conversion to Next Stage (%)", readonly=True, aggregator="avg")
+
+    @property
+    def _table_query(self):
+        return SQL("""
+            SELECT ROW_NUMBER() OVER (ORDER BY l.id, s.sequence, s.id) AS id,
+                   s.id AS stage_id, s.sequence AS stage_sequence, l.id AS lead_id, l.user_id, l.team_id,
+                   l.company_id, l.create_date, l.customer_grade,
+                   (s.id = l.stage_id)::int AS deal_count,
+                   1 AS reached_count,
+                   (s.id != l.stage_id)::int AS advanced_count,
+                   CASE WHEN s.id = l.stage_id THEN COALESCE(l.expected_revenue, 0) ELSE 0 END AS amount,
+                   CASE WHEN s.id = l.stage_id THEN COALESCE(l.prorated_revenue, 0) ELSE 0 END
+                       AS weighted_amount,
+                   CASE WHEN s.id != l.stage_id THEN 100.0 ELSE 0.0 END AS conversion_rate
+              FROM crm_lead l
+              JOIN crm_stage cur ON cur.id = l.stage_id
+              JOIN crm_stage s ON (s.team_id IS NULL OR s.team_id = l.team_id OR s.id = l.stage_id)
+                              AND (s.sequence < cur.sequence OR (s.sequence = cur.sequence AND s.id <= cur.id))
+             WHERE l.active AND l.type = 'opportunity'
+        """)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """The conversion of a group = moved on / reached of the group's summed counts."""
+        names = {f.split(":")[0] for f in fields or ()}
+        if "conversion_rate" in names:
+            fields = [f for f in fields if f.split(":")[0] != "conversion_rate"] + [
+                f"{c}:sum" for c in ("reached_count", "advanced_count") if c not in names]
+        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        if "conversion_rate" in names:
+            for group in groups:
+                reached = group.get("reached_count") or 0
+                group["conversion_rate"] = (round(100.0 * (group.get("advanced_count") or 0) / reached, 2)
+                                            if reached else 0.0)
+        return groups
+
+    @api.model
+    def _funnel(self, domain=()):
+        """[(stage, deals, reached, amount, weighted, conversion to next stage as a fraction or None)]."""
+        rows = []
+        for stage, deals, reached, advanced, amount, weighted in self._read_group(
+                list(domain), ["stage_id"], [f"{c}:sum" for c in COUNTS] + ["amount:sum", "weighted_amount:sum"]):
+            rows.append((stage, deals, reached, amount, weighted, advanced / reached if reached else None))
+        return rows
