@@ -199,7 +199,7 @@ class CrmLead(models.Model):
     def _sfcn_after_stage_change(self, previous, skipped=None, answers=None):
         """Stage history, answers to re-confirm on backward moves, checklist rows of the new stage.
 
-        Two INSERTs whatever the number of deals or checks (history rows, missing checklist rows);
+        One INSERT whatever the number of deals or checks (history rows and missing checklist rows);
         answers is kept for compatibility (existing answers are skipped by the INSERT itself)."""
         skipped = skipped or {}
         now = fields.Datetime.now()
@@ -214,15 +214,13 @@ class CrmLead(models.Model):
             ))
             if old_stage and lead.stage_id and _stage_key(lead.stage_id) < _stage_key(old_stage):
                 backward.append(lead.id)
-        self._sfcn_insert_history(history, now, forced)
         if backward:
             self.env["crm.lead.check"].sudo().search(
                 [("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
         stage_ids = set(self.stage_id.ids)
         items = [e for e in self.env["crm.stage.check"]._sfcn_check_map() if e.stage_id in stage_ids]
         pairs = [(lead.id, e.check_id) for lead in self for e in items if e.stage_id == lead.stage_id.id]
-        if pairs:
-            self._sfcn_insert_checklist_rows(pairs, now)
+        self._sfcn_insert_rows(history, pairs, now, forced)
         flagged = self.filtered(lambda lead: lead.id in skipped)
         if flagged:
             flagged.write({"gate_skipped": True})
@@ -241,12 +239,19 @@ class CrmLead(models.Model):
                                                   user=self.env.user.name, reason=forced),
                                   message_type="notification")
 
-    def _sfcn_insert_history(self, rows, now, forced):
-        """Insert the stage history rows of a stage write in one query (a plain ORM create costs more
-        than the stage write itself); rows: (lead, team, from, to, days_in_previous, days_since_create)."""
-        History = self.env["crm.lead.stage.history"]
-        cols = list(zip(*rows, strict=True))
-        self.env.cr.execute("""
+    def _sfcn_insert_rows(self, history, pairs, now, forced):
+        """Insert the stage history rows and the missing checklist rows of a stage write in ONE query,
+        whatever the number of deals or checks (an ORM create of both cost more than the stage write).
+
+        history: [(lead, team, from, to, days_in_previous, days_since_create)];
+        pairs: [(lead, check)] of the stages entered; existing answers (of an earlier stay) are kept."""
+        if pairs:
+            self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
+            self.env["crm.stage"].flush_model(["sequence"])
+            self.env["crm.lead.check"].flush_model(["lead_id", "check_id"])
+        cols = list(zip(*history, strict=True))
+        leads, checks = zip(*pairs, strict=True) if pairs else ((), ())
+        history_sql = """
             INSERT INTO crm_lead_stage_history
                    (lead_id, team_id, stage_from_id, stage_to_id, days_in_previous, days_since_create,
                     user_id, date, forced_reason, create_uid, create_date, write_uid, write_date)
@@ -254,21 +259,8 @@ class CrmLead(models.Model):
                    %(uid)s, %(now)s, %(forced)s, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM unnest(%(lead)s::int[], %(team)s::int[], %(sfrom)s::int[], %(sto)s::int[],
                           %(dprev)s::float8[], %(dcreate)s::float8[])
-                   AS r(lead_id, team_id, stage_from_id, stage_to_id, days_prev, days_create)
-        """, {"uid": self.env.uid, "now": now, "forced": forced or None, "lead": list(cols[0]),
-              "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "dprev": list(cols[4]),
-              "dcreate": list(cols[5])})
-        History.invalidate_model()
-        self.invalidate_recordset(["stage_history_ids"])
-
-    def _sfcn_insert_checklist_rows(self, pairs, now):
-        """Empty answer rows for the checklist of the stage entered, in one query; existing answers (of an
-        earlier stay in the stage) are kept as they are."""
-        self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
-        self.env["crm.stage"].flush_model(["sequence"])
-        self.env["crm.lead.check"].flush_model(["lead_id", "check_id"])
-        leads, checks = zip(*pairs, strict=True)
-        self.env.cr.execute("""
+                   AS r(lead_id, team_id, stage_from_id, stage_to_id, days_prev, days_create)"""
+        checklist_sql = """
             INSERT INTO crm_lead_check
                    (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
                     create_uid, create_date, write_uid, write_date)
@@ -277,9 +269,15 @@ class CrmLead(models.Model):
               FROM unnest(%(leads)s::int[], %(checks)s::int[]) AS p(lead_id, check_id)
               JOIN crm_stage_check c ON c.id = p.check_id
               JOIN crm_stage s ON s.id = c.stage_id
-            ON CONFLICT (lead_id, check_id) DO NOTHING
-        """, {"uid": self.env.uid, "now": now, "leads": list(leads), "checks": list(checks)})
-        self.invalidate_recordset(["check_ids", "check_done_count", "check_total_count", "check_incomplete"])
+            ON CONFLICT (lead_id, check_id) DO NOTHING"""
+        query = f"WITH history AS ({history_sql}) {checklist_sql}" if pairs else history_sql
+        self.env.cr.execute(query, {
+            "uid": self.env.uid, "now": now, "forced": forced or None, "lead": list(cols[0]),
+            "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "dprev": list(cols[4]),
+            "dcreate": list(cols[5]), "leads": list(leads), "checks": list(checks)})
+        self.env["crm.lead.stage.history"].invalidate_model()
+        self.invalidate_recordset(["stage_history_ids", "check_ids", "check_done_count", "check_total_count",
+                                   "check_incomplete"])
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         """A merge keeps the most confident deal's stage: recorded in the history, not gated."""
