@@ -8,17 +8,23 @@ class CrmFunnelTemplate(models.Model):
     _description = "Funnel Stage Template"
     _order = "sequence, id"
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    description = fields.Text()
+    description = fields.Text(translate=True)
     line_ids = fields.One2many("crm.funnel.template.stage", "template_id", string="Stages", copy=True)
 
     def action_apply(self, team):
-        """Create the template's stages (with their checklists) for a sales team; returns the stages."""
+        """Create the template's stages (with their checklists) for a sales team; returns the stages.
+
+        Names, descriptions and check texts are written in English (the source) with the translations
+        of every other active language, so each user reads the stages and checks in their language."""
         self.ensure_one()
-        stages = self.env["crm.stage"]
-        for line in self.line_ids:
-            stage = self.env["crm.stage"].search(
+        template = self.with_context(lang="en_US")
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        Stage = template.env["crm.stage"]
+        stages = Stage
+        for line in template.line_ids:
+            stage = Stage.search(
                 [("team_id", "=", team.id), ("funnel_template_id", "=", self.id), ("name", "=", line.name)],
                 limit=1)
             vals = {
@@ -34,6 +40,12 @@ class CrmFunnelTemplate(models.Model):
                 vals["check_ids"] = [Command.create({
                     "name": text, "sequence": i, "required": True,
                 }) for i, text in enumerate(line._check_texts())]
-                stage = self.env["crm.stage"].create(vals)
+                stage = Stage.create(vals)
+                line._sfcn_copy_check_translations(stage.check_ids.sorted("sequence"), langs)
+            for fname, source in (("name", "name"), ("stage_description", "description")):
+                translations = {lang: line.with_context(lang=lang)[source] for lang in langs}
+                translations = {lang: text for lang, text in translations.items() if text}
+                if translations:
+                    stage.update_field_translations(fname, translations)
             stages |= stage
-        return stages
+        return stages.with_env(self.env)

@@ -9,17 +9,28 @@ class CrmFunnelTemplateStage(models.Model):
 
     template_id = fields.Many2one("crm.funnel.template", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     probability = fields.Float("Probability (%)")
     fixed_probability = fields.Boolean("Probability Follows Stage", default=True)
     is_won = fields.Boolean("Won Stage")
-    description = fields.Text("Status Description")
+    description = fields.Text("Status Description", translate=True)
     max_days = fields.Integer("Max Days in Stage")
     gate_mode = fields.Selection(
         [("block", "Block"), ("warn", "Warn"), ("off", "Off")], string="Checklist Gate",
         default="block", required=True)
-    checks = fields.Text("Checklist", help="One required check per line.")
+    checks = fields.Text("Checklist", translate=True, help="One required check per line.")
 
     def _check_texts(self):
         self.ensure_one()
         return [t.strip() for t in (self.checks or "").splitlines() if t.strip()]
+
+    def _sfcn_copy_check_translations(self, checks, langs):
+        """Give the stage checks created from this line the translations of the line's check texts
+        (matched line by line; a language whose text has another number of lines is skipped)."""
+        self.ensure_one()
+        per_lang = {lang: self.with_context(lang=lang)._check_texts() for lang in langs}
+        per_lang = {lang: texts for lang, texts in per_lang.items() if len(texts) == len(checks)}
+        for i, check in enumerate(checks):
+            translations = {lang: texts[i] for lang, texts in per_lang.items()}
+            if translations:
+                check.update_field_translations("name", translations)

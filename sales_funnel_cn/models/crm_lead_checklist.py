@@ -162,14 +162,13 @@ class CrmLead(models.Model):
             raise UserError(self.env._("Only a sales manager can force a deal past its checklist."))
         cmap = self.env["crm.stage.check"]._sfcn_check_map()
         new_key = _stage_key(new_stage)
-        new_items = [e for e in cmap if e.stage_id == new_stage.id]
         candidates = []
         old_keys = [_stage_key(s) for s in self.stage_id]
         if old_keys and not new_stage.is_won and not self.env.context.get("sfcn_skip_gate"):
             low = min(old_keys)
             candidates = [e for e in cmap if e.required and e.gate_mode != "off" and not e.stage_is_won
                           and low <= e.stage_key < new_key]
-        answers = self._sfcn_read_answers({e.check_id for e in candidates} | {e.check_id for e in new_items})
+        answers = self._sfcn_read_answers({e.check_id for e in candidates})
         blocked, skipped = [], {}
         for lead in self:
             if not lead.stage_id:
@@ -200,34 +199,28 @@ class CrmLead(models.Model):
     def _sfcn_after_stage_change(self, previous, skipped=None, answers=None):
         """Stage history, answers to re-confirm on backward moves, checklist rows of the new stage.
 
-        answers: {(lead_id, check_id): done} already read for the new stage's checks; None on create."""
+        One INSERT whatever the number of deals or checks (history rows and missing checklist rows);
+        answers is kept for compatibility (existing answers are skipped by the INSERT itself)."""
         skipped = skipped or {}
         now = fields.Datetime.now()
         forced = self.env.context.get("sfcn_force_reason")
         history, backward = [], []
         for lead in self:
             old_stage, since = previous.get(lead.id, (self.env["crm.stage"], False))
-            history.append({
-                "lead_id": lead.id, "team_id": lead.team_id.id, "user_id": self.env.uid,
-                "stage_from_id": old_stage.id, "stage_to_id": lead.stage_id.id, "date": now,
-                "days_in_previous": ((now - since).total_seconds() / 86400.0) if since else 0.0,
-                "days_since_create": ((now - lead.create_date).total_seconds() / 86400.0)
-                if lead.create_date else 0.0,
-                "forced_reason": forced or False,
-            })
+            history.append((
+                lead.id, lead.team_id.id or None, old_stage.id or None, lead.stage_id.id or None,
+                ((now - since).total_seconds() / 86400.0) if since else 0.0,
+                ((now - lead.create_date).total_seconds() / 86400.0) if lead.create_date else 0.0,
+            ))
             if old_stage and lead.stage_id and _stage_key(lead.stage_id) < _stage_key(old_stage):
                 backward.append(lead.id)
-        self.env["crm.lead.stage.history"].sudo().create(history)
-        Check = self.env["crm.lead.check"].sudo()
         if backward:
-            Check.search([("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
+            self.env["crm.lead.check"].sudo().search(
+                [("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
         stage_ids = set(self.stage_id.ids)
         items = [e for e in self.env["crm.stage.check"]._sfcn_check_map() if e.stage_id in stage_ids]
-        if items:
-            answers = answers or {}
-            Check.create([{"lead_id": lead.id, "check_id": e.check_id}
-                          for lead in self for e in items
-                          if e.stage_id == lead.stage_id.id and (lead.id, e.check_id) not in answers])
+        pairs = [(lead.id, e.check_id) for lead in self for e in items if e.stage_id == lead.stage_id.id]
+        self._sfcn_insert_rows(history, pairs, now, forced)
         flagged = self.filtered(lambda lead: lead.id in skipped)
         if flagged:
             flagged.write({"gate_skipped": True})
@@ -245,6 +238,46 @@ class CrmLead(models.Model):
                 lead.message_post(body=self.env._("Stage forced by %(user)s. Reason: %(reason)s",
                                                   user=self.env.user.name, reason=forced),
                                   message_type="notification")
+
+    def _sfcn_insert_rows(self, history, pairs, now, forced):
+        """Insert the stage history rows and the missing checklist rows of a stage write in ONE query,
+        whatever the number of deals or checks (an ORM create of both cost more than the stage write).
+
+        history: [(lead, team, from, to, days_in_previous, days_since_create)];
+        pairs: [(lead, check)] of the stages entered; existing answers (of an earlier stay) are kept."""
+        if pairs:
+            self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
+            self.env["crm.stage"].flush_model(["sequence"])
+            self.env["crm.lead.check"].flush_model(["lead_id", "check_id"])
+        cols = list(zip(*history, strict=True))
+        leads, checks = zip(*pairs, strict=True) if pairs else ((), ())
+        history_sql = """
+            INSERT INTO crm_lead_stage_history
+                   (lead_id, team_id, stage_from_id, stage_to_id, days_in_previous, days_since_create,
+                    user_id, date, forced_reason, create_uid, create_date, write_uid, write_date)
+            SELECT r.lead_id, r.team_id, r.stage_from_id, r.stage_to_id, r.days_prev, r.days_create,
+                   %(uid)s, %(now)s, %(forced)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(lead)s::int[], %(team)s::int[], %(sfrom)s::int[], %(sto)s::int[],
+                          %(dprev)s::float8[], %(dcreate)s::float8[])
+                   AS r(lead_id, team_id, stage_from_id, stage_to_id, days_prev, days_create)"""
+        checklist_sql = """
+            INSERT INTO crm_lead_check
+                   (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT p.lead_id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(leads)s::int[], %(checks)s::int[]) AS p(lead_id, check_id)
+              JOIN crm_stage_check c ON c.id = p.check_id
+              JOIN crm_stage s ON s.id = c.stage_id
+            ON CONFLICT (lead_id, check_id) DO NOTHING"""
+        query = f"WITH history AS ({history_sql}) {checklist_sql}" if pairs else history_sql
+        self.env.cr.execute(query, {
+            "uid": self.env.uid, "now": now, "forced": forced or None, "lead": list(cols[0]),
+            "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "dprev": list(cols[4]),
+            "dcreate": list(cols[5]), "leads": list(leads), "checks": list(checks)})
+        self.env["crm.lead.stage.history"].invalidate_model()
+        self.invalidate_recordset(["stage_history_ids", "check_ids", "check_done_count", "check_total_count",
+                                   "check_incomplete"])
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         """A merge keeps the most confident deal's stage: recorded in the history, not gated."""

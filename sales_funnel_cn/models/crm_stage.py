@@ -19,7 +19,7 @@ class CrmStage(models.Model):
         "Probability Follows Stage",
         help="When set, a deal entering this stage takes the stage probability.")
     stage_probability = fields.Float("Stage Probability (%)")
-    stage_description = fields.Text("Status Description")
+    stage_description = fields.Text("Status Description", translate=True)
     check_ids = fields.One2many("crm.stage.check", "stage_id", string="Checklist")
     funnel_template_id = fields.Many2one("crm.funnel.template", ondelete="set null")
 

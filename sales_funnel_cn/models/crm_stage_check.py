@@ -16,8 +16,8 @@ class CrmStageCheck(models.Model):
 
     stage_id = fields.Many2one("crm.stage", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char("Check", required=True)
-    help_text = fields.Text("Help")
+    name = fields.Char("Check", required=True, translate=True)
+    help_text = fields.Text("Help", translate=True)
     required = fields.Boolean(default=True)
     active = fields.Boolean(default=True)
 

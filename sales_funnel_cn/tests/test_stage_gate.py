@@ -32,15 +32,48 @@ class TestStageGate(SalesFunnelCommon):
         baidu = self.env.ref("sales_funnel_cn.funnel_template_baidu")
         self.assertEqual(prob.line_ids.mapped("probability"), [10, 25, 50, 75, 90, 100])
         self.assertEqual(baidu.line_ids.mapped("probability"), [20, 40, 60, 80, 85, 100])
-        self.assertEqual(self.template.line_ids.mapped("name"), ["意向", "方案", "测试", "商务", "签约", "维护"])
+        self.assertEqual(self.template.with_context(lang="en_US").line_ids.mapped("name"),
+                         ["Intent", "Proposal", "Testing", "Negotiation", "Signing", "Maintenance"])
         self.assertEqual(len(self.intent_checks), 3)
         self.assertTrue(all(self.intent_checks.mapped("required")))
-        self.assertIn("预算", " ".join(self.intent_checks.mapped("name")))
+        self.assertIn("budget", " ".join(self.intent_checks.with_context(lang="en_US").mapped("name")))
         self.assertEqual(self.s_intent.gate_mode, "block")
         self.assertTrue(self.s_won.is_won)
         # applying twice does not duplicate
         self.assertEqual(len(self.template.action_apply(self.team)), 6)
         self.assertEqual(self.env["crm.stage"].search_count([("team_id", "=", self.team.id)]), 6)
+
+    def test_template_texts_follow_user_language(self):
+        """English source texts, zh_CN translations: applying a template gives each user their language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_funnel_cn"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()
+        self.assertEqual(self.template.with_context(lang="zh_CN").name, "B2B 六阶段")
+        team = self.env["crm.team"].create({"name": "华东大客户组"})
+        stages = self.template.action_apply(team)
+        self.rep.lang = "zh_CN"
+        self.rep2.lang = "en_US"
+        zh_env = self.env(user=self.rep, context=self.rep.with_user(self.rep).context_get())
+        en_env = self.env(user=self.rep2, context=self.rep2.with_user(self.rep2).context_get())
+        self.assertEqual(stages.with_env(zh_env).mapped("name"), ["意向", "方案", "测试", "商务", "签约", "维护"])
+        self.assertEqual(stages.with_env(en_env).mapped("name"),
+                         ["Intent", "Proposal", "Testing", "Negotiation", "Signing", "Maintenance"])
+        intent = stages[0]
+        self.assertEqual(intent.check_ids.with_env(zh_env).mapped("name"),
+                         ["需求真实存在", "有与需求对应的资金预算", "需求实现已有明确的时间表"])
+        self.assertEqual(intent.check_ids.with_env(en_env).mapped("name"),
+                         ["The need is real", "There is a budget matching the need",
+                          "There is a clear timeline for meeting the need"])
+        self.assertIn("三个标准缺一不可", intent.with_env(zh_env).stage_description)
+        self.assertIn("all three criteria", intent.with_env(en_env).stage_description)
+        # the deal's checklist and the gate's error speak the user's language too
+        deal = self._new_deal("语言商机", team_id=team.id, stage_id=intent.id)
+        self.assertEqual(deal.with_env(zh_env).check_ids[0].name, "需求真实存在")
+        with self.assertRaises(UserError) as err:
+            deal.with_env(zh_env).write({"stage_id": stages[1].id})
+        self.assertIn("需求实现已有明确的时间表", str(err.exception))
+        # applying again (English source names) does not duplicate the stages
+        self.assertEqual(self.template.with_context(lang="zh_CN").action_apply(team), stages)
 
     def test_probability_follows_stage(self):
         deal = self._deal()

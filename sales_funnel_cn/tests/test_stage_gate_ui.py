@@ -8,7 +8,10 @@ from odoo.tests import tagged
 class TestStageGateTour(HttpCase):
 
     def test_rep_ticks_checks_and_moves_deal(self):
-        rep = new_test_user(self.env, login="sfcn_tour_rep", name="Tour Rep",
+        # a Chinese rep: the template's stages and checks show in zh_CN
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_funnel_cn"], ["zh_CN"], overwrite=True)
+        rep = new_test_user(self.env, login="sfcn_tour_rep", name="Tour Rep", lang="zh_CN",
                             groups="base.group_user,sales_team.group_sale_salesman")
         team = self.env["crm.team"].create({
             "name": "Tour Team", "crm_team_member_ids": [Command.create({"user_id": rep.id})]})
