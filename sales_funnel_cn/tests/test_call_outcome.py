@@ -208,6 +208,18 @@ class TestCallOutcome(SalesFunnelCommon):
         with self.assertRaisesRegex(UserError, r"\+8613912345678 is flagged Invalid Number"):
             Call.create({"partner_id": retry.id, "outcome_code": "N/A", "purpose": "约演示"})
 
+    def test_flags_do_not_hide_unrelated_leads_without_contact(self):
+        """A blacklisted contact somewhere must not hide leads without a contact from the call list
+        (NULL-safe suppression search)."""
+        lonely = self._new_deal("外呼测试 无联系人", phone="13600136000")
+        self.assertFalse(lonely.partner_id)
+        self.assertTrue(lonely.call_due_today)
+        self._call("B/L")
+        lonely.invalidate_recordset(["call_due_today", "call_suppressed"])
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead.search([("call_due_today", "=", True), ("id", "=", lonely.id)]), lonely)
+        self.assertEqual(Lead.search([("call_suppressed", "=", False), ("id", "=", lonely.id)]), lonely)
+
     def test_contact_form_do_not_call_banner(self):
         contact = self.env["res.partner"].create({"name": "外呼联系人 黑名单", "phone": "021 6000 4444",
                                                   "mobile": "13700137000"})
