@@ -39,6 +39,7 @@
     ],
     "demo": [
         "demo/crm_lead_demo.xml",
+        "demo/sales_funnel_feature_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

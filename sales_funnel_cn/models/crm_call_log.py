@@ -78,15 +78,18 @@ class CrmCallLog(models.Model):
         return calls
 
     def _apply_effect(self):
-        """Apply the outcome's effect kind with its parameters, then record the follow-up."""
+        """Apply the outcome's effect kind with its parameters, then record the follow-up. A call
+        logged from a contact without a lead keeps the same call state (retry, callback, cool-down,
+        consecutive N/A) on the contact, so the contact shows up in the call list when due."""
         self.ensure_one()
         outcome, lead, when = self.outcome_id, self.lead_id.sudo(), self.date
-        lead_vals = {}
-        if lead:
-            lead_vals["call_na_count"] = 0 if outcome.is_connected else lead.call_na_count + 1
-            lead_vals["call_next_date"] = False
+        target = lead or self.partner_id.sudo()
+        state = {}
+        if target:
+            state["call_na_count"] = 0 if outcome.is_connected else target.call_na_count + 1
+            state["call_next_date"] = False
         if outcome.retry_hours:
-            lead_vals["call_next_date"] = when + timedelta(hours=outcome.retry_hours)
+            state["call_next_date"] = when + timedelta(hours=outcome.retry_hours)
         Suppression = self.env["crm.phone.suppression"].sudo()
         flag = {"phone_sanitized": self.phone_sanitized, "date": when, "user_id": self.user_id.id,
                 "call_id": self.id}
@@ -94,27 +97,29 @@ class CrmCallLog(models.Model):
             Suppression.create(dict(flag, reason="invalid"))
         elif outcome.effect == "blacklist":
             Suppression.create(dict(flag, reason="blacklist", partner_id=self.partner_id.id))
-        elif outcome.effect == "cooldown" and lead:
+        elif outcome.effect == "cooldown" and target:
             until = when + timedelta(days=outcome.cooldown_days)
-            lead_vals.update(call_cooldown_until=until, call_next_date=until)
-        elif outcome.effect == "callback" and lead:
-            lead_vals["call_next_date"] = self.callback_date
-            self._schedule_activity(lead, outcome, fields.Date.to_date(self.callback_date))
+            state.update(call_cooldown_until=until, call_next_date=until)
+        elif outcome.effect == "callback" and target:
+            state["call_next_date"] = self.callback_date
+            self._schedule_activity(target, outcome, fields.Date.to_date(self.callback_date))
         elif outcome.effect in ("potential", "target") and lead:
-            lead_vals["call_status"] = outcome.effect
+            state["call_status"] = outcome.effect
             self._schedule_activity(lead, outcome, fields.Date.to_date(when) + timedelta(days=outcome.activity_days))
-        if (outcome.unreachable_after and lead
-                and lead_vals.get("call_na_count", 0) >= outcome.unreachable_after):
+        if (outcome.unreachable_after and target
+                and state.get("call_na_count", 0) >= outcome.unreachable_after):
             Suppression.create(dict(flag, reason="unreachable"))
-        self.env["crm.lead"].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
+        for model in ("crm.lead", "res.partner"):
+            self.env[model].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
+        if target:
+            target.write(state)
         if lead:
-            lead.write(lead_vals)
             if outcome.effect == "lost":
                 lead.action_set_lost(lost_reason_id=outcome.lost_reason_id.id)
             lead._mark_followup(when)
 
-    def _schedule_activity(self, lead, outcome, deadline):
+    def _schedule_activity(self, record, outcome, deadline):
         activity_type = outcome.activity_type_id or self.env.ref("mail.mail_activity_data_call")
-        lead.activity_schedule(
+        record.activity_schedule(
             activity_type_id=activity_type.id, date_deadline=deadline,
             summary=self.purpose, note=self.note or "", user_id=self.user_id.id)

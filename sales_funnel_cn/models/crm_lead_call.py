@@ -51,8 +51,11 @@ class CrmLead(models.Model):
 
     def _search_call_suppressed(self, operator, value):
         Suppression = self.env["crm.phone.suppression"].sudo()
+        # NULL-safe: "NULL IN (subquery)" is NULL in SQL and would hide the row under a negation
         domain = ["|",
+                  "&", ("call_phone_normalized", "!=", False),
                   ("call_phone_normalized", "in", Suppression._search([]).subselect("phone_sanitized")),
+                  "&", ("partner_id", "!=", False),
                   ("partner_id", "in", Suppression._search([("partner_id", "!=", False)]).subselect("partner_id"))]
         positive = (operator == "=") == bool(value)
         return domain if positive else ["!", *domain]

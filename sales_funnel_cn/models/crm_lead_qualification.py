@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
 DEFAULT_IMPORTANT_REVENUE = 1000000
 DEFAULT_MIN_REVENUE = 50000
+RECOMPUTE_CURSOR_PARAM = "sales_funnel_cn.recompute_cursor"
 
 
 class CrmLead(models.Model):
@@ -78,17 +79,37 @@ class CrmLead(models.Model):
 
     @api.model
     def _cron_recompute_date_dependent(self, batch_size=1000):
-        """Temperature and grade depend on today: recompute them on dated deals, batch by batch."""
+        """Temperature and grade depend on today: recompute them on dated deals, batch by batch.
+
+        Run by ir.cron (``ir_cron_progress_id`` in the context), each call handles ONE batch, stores
+        where it stopped in ``sales_funnel_cn.recompute_cursor`` (``<date>:<last id>``) and reports
+        ``_notify_progress(done=..., remaining=...)``: the cron runner commits after every call and calls
+        again while records remain, and a run interrupted by a crash or a timeout resumes from the
+        cursor the same day (a new day, or a run after a finished sweep, starts over).
+        Called outside a cron (settings), it does all batches at once."""
         domain = ["|", "|", ("date_project_start", "!=", False), ("date_decision", "!=", False),
                   ("date_deadline", "!=", False)]
-        last_id, done = 0, 0
-        while True:
-            leads = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
-            if not leads:
-                break
+        if not self.env.context.get("ir_cron_progress_id"):
+            last_id = 0
+            while leads := self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size):
+                leads._recompute_date_dependent()
+                leads.flush_recordset()
+                last_id = leads[-1].id
+                self.env.invalidate_all()
+            return True
+        params = self.env["ir.config_parameter"].sudo()
+        today = fields.Date.to_string(fields.Date.context_today(self))
+        day, _sep, cursor = (params.get_param(RECOMPUTE_CURSOR_PARAM) or "").partition(":")
+        last_id = int(cursor) if day == today and cursor.isdigit() else 0
+        leads = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
+        if leads:
             leads._recompute_date_dependent()
             leads.flush_recordset()
-            last_id, done = leads[-1].id, done + len(leads)
-            self.env.invalidate_all()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            last_id = leads[-1].id
+        remaining = self.search_count([*domain, ("id", ">", last_id)]) if leads else 0
+        params.set_param(RECOMPUTE_CURSOR_PARAM, f"{today}:{last_id}" if remaining else f"{today}:done")
+        if remaining and not self.env.context.get("cron_id"):
+            # run by hand ("Run Manually"): let the cron workers finish the sweep right away
+            self.env.ref("sales_funnel_cn.ir_cron_recompute_date_dependent")._trigger()
+        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
         return True

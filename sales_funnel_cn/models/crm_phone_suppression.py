@@ -77,6 +77,7 @@ class CrmPhoneSuppression(models.Model):
         for rec in self.filtered("active"):
             rec.sudo().write({"active": False, "date_cleared": now, "cleared_by_id": self.env.uid})
             self.env["crm.lead"].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
+            self.env["res.partner"].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
             leads = self.env["crm.lead"].sudo().search([("call_phone_normalized", "=", rec.phone_sanitized)])
             for lead in leads:
                 lead.message_post(body=self.env._("Call flag cleared by %(user)s: %(desc)s",

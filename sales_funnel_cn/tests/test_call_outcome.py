@@ -156,6 +156,91 @@ class TestCallOutcome(SalesFunnelCommon):
         self.assertNotIn(later, due)
         self.assertNotIn(callback_later, due)
 
+    def test_contacts_in_call_list(self):
+        """Calls logged from a contact without a lead keep the call state on the contact: retries,
+        callbacks and ends of cool-down bring it into today's call list; flagged numbers never do."""
+        Partner = self.env["res.partner"]
+        retry, callback, cooled, never = Partner.create([
+            {"name": "外呼联系人 重拨", "mobile": "139 1234 5678"},
+            {"name": "外呼联系人 回访", "phone": "021 6000 1111"},
+            {"name": "外呼联系人 冷却", "phone": "021 6000 2222"},
+            {"name": "外呼联系人 未拨", "phone": "021 6000 3333"},
+        ])
+        now = fields.Datetime.now()
+        today_end = datetime.combine(fields.Date.context_today(Partner), datetime.max.time())
+        Call = self.Call.with_user(self.rep)
+        Call.create({"partner_id": retry.id, "outcome_code": "N/A", "purpose": "约演示",
+                     "date": now - timedelta(hours=5)})
+        self.assertEqual(retry.call_na_count, 1)
+        self.assertEqual(retry.call_next_date, now - timedelta(hours=1))
+        tomorrow = today_end + timedelta(hours=10)
+        Call.create({"partner_id": callback.id, "outcome_code": "待跟进", "purpose": "约演示",
+                     "date": now, "callback_date": tomorrow})
+        self.assertEqual(callback.call_next_date, tomorrow)
+        self.assertEqual(callback.call_na_count, 0)
+        self.assertTrue(callback.activity_ids, "the callback activity is on the contact")
+        Call.create({"partner_id": cooled.id, "outcome_code": "R/J", "purpose": "约演示", "date": now})
+        self.assertEqual(cooled.call_cooldown_until, now + timedelta(days=90))
+        contacts = retry | callback | cooled | never
+        due = Partner.search([("call_due_today", "=", True), ("id", "in", contacts.ids)])
+        self.assertEqual(due, retry)
+        self.assertEqual(contacts.filtered("call_due_today"), retry)
+        self.assertEqual(Partner.search([("call_due_today", "=", False), ("id", "in", contacts.ids)]),
+                         callback | cooled | never)
+        # the callback falls due, the cool-down ends
+        callback.sudo().write({"call_next_date": now - timedelta(minutes=1)})
+        cooled.sudo().write({"call_cooldown_until": now - timedelta(minutes=1),
+                             "call_next_date": now - timedelta(minutes=1)})
+        contacts.invalidate_recordset(["call_due_today"])
+        self.assertEqual(Partner.search([("call_due_today", "=", True), ("id", "in", contacts.ids)]),
+                         retry | callback | cooled)
+        # a lead call does not touch the contact's own call state
+        self._call("N/A")
+        self.assertEqual(self.customer.call_na_count, 0)
+        # the contact's mobile, written differently, is flagged W/N from a lead: out of the list
+        self._call("W/N", lead=self._new_deal("外呼测试 联系人号码", phone="+86-139-1234-5678"))
+        self.assertTrue(retry.call_suppressed)
+        self.assertIn("+8613912345678", retry.call_suppression_note)
+        self.assertFalse(callback.call_suppressed)
+        self.assertEqual(Partner.search([("call_due_today", "=", True), ("id", "in", contacts.ids)]),
+                         callback | cooled)
+        self.assertEqual(Partner.search([("call_suppressed", "=", True), ("id", "in", contacts.ids)]), retry)
+        with self.assertRaisesRegex(UserError, r"\+8613912345678 is flagged Invalid Number"):
+            Call.create({"partner_id": retry.id, "outcome_code": "N/A", "purpose": "约演示"})
+
+    def test_flags_do_not_hide_unrelated_leads_without_contact(self):
+        """A blacklisted contact somewhere must not hide leads without a contact from the call list
+        (NULL-safe suppression search)."""
+        lonely = self._new_deal("外呼测试 无联系人", phone="13600136000")
+        self.assertFalse(lonely.partner_id)
+        self.assertTrue(lonely.call_due_today)
+        self._call("B/L")
+        lonely.invalidate_recordset(["call_due_today", "call_suppressed"])
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead.search([("call_due_today", "=", True), ("id", "=", lonely.id)]), lonely)
+        self.assertEqual(Lead.search([("call_suppressed", "=", False), ("id", "=", lonely.id)]), lonely)
+
+    def test_contact_form_do_not_call_banner(self):
+        contact = self.env["res.partner"].create({"name": "外呼联系人 黑名单", "phone": "021 6000 4444",
+                                                  "mobile": "13700137000"})
+        self.assertFalse(contact.call_suppressed)
+        self.assertFalse(contact.call_suppression_note)
+        self.Call.with_user(self.rep).create({"partner_id": contact.id, "outcome_code": "B/L",
+                                              "purpose": "约演示", "date": self.when})
+        self.assertTrue(contact.call_suppressed)
+        self.assertIn("Blacklisted", contact.call_suppression_note)
+        # the mobile alone, on another contact, is enough
+        other = self.env["res.partner"].create({"name": "外呼联系人 同号", "mobile": "+86 21 6000 4444"})
+        self.assertTrue(other.call_suppressed)
+        arch = self.env["res.partner"].with_user(self.rep).get_view(
+            self.env.ref("base.view_partner_form").id, "form")["arch"]
+        self.assertIn("o_sfcn_partner_do_not_call", arch)
+        self.assertIn("call_suppression_note", arch)
+        # cleared by a manager: the banner goes away
+        self.Suppression.search([("partner_id", "=", contact.id)]).with_user(self.manager).action_clear()
+        self.assertFalse(contact.call_suppressed)
+        self.assertFalse(other.call_suppressed)
+
     def test_wizard_warns_and_prefills(self):
         self._call("W/N")
         other = self._new_deal("外呼测试 G", phone="+86 13800138000")

@@ -50,6 +50,15 @@ class TestFoundation(SalesFunnelCommon):
         self.assertTrue(all("有限公司" in d.partner_id.commercial_partner_id.name
                             or "集团" in d.partner_id.commercial_partner_id.name
                             or "事务所" in d.partner_id.commercial_partner_id.name for d in deals))
+        # the features show on the demo pipeline: grades, temperatures, calls by every rep, a funnel plan
+        self.assertLessEqual({"A", "B", "C", "D"}, set(deals.mapped("customer_grade")))
+        self.assertLessEqual({"hot", "warm", "cold"}, set(deals.mapped("temperature")))
+        calls = self.env["crm.call.log"].search([("user_id", "in", deals.user_id.ids)])
+        self.assertGreaterEqual(len(calls), 35)
+        self.assertGreaterEqual(len(calls.user_id), 3)
+        self.assertGreaterEqual(len(calls.outcome_id), 8)
+        self.assertTrue(self.env["crm.funnel.plan"].search([("team_id", "=", demo.id)]))
+        self.assertTrue(self.env.ref("sales_funnel_cn.prospect_02").call_suppressed)
 
     def test_zh_cn_translation_loaded(self):
         self.env["res.lang"]._activate_lang("zh_CN")

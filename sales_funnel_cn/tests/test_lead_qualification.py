@@ -38,6 +38,56 @@ class TestLeadQualification(SalesFunnelCommon):
         deal.invalidate_recordset(["temperature"])
         self.assertEqual(deal.temperature, "warm")
 
+    def test_daily_cron_is_batched_and_resumes(self):
+        """The cron follows Odoo 18's progress protocol: one batch per call, progress notified, the
+        runner calls again while records remain, each call resumes where the previous one stopped."""
+        today = fields.Date.context_today(self.env["crm.lead"])
+        for months in (1, 4, 8, 14, 2):
+            self._new_deal(date_project_start=today + relativedelta(months=months))
+        Lead = self.env["crm.lead"]
+        domain = ["|", "|", ("date_project_start", "!=", False), ("date_decision", "!=", False),
+                  ("date_deadline", "!=", False)]
+        dated = Lead.search(domain)
+        self.assertGreaterEqual(len(dated), 5)
+        fnames = ["temperature", "customer_grade_computed", "customer_grade"]
+
+        def snapshot():
+            self.env.invalidate_all()
+            return {lead.id: tuple(lead[f] for f in fnames) for lead in Lead.search(domain)}
+
+        expected = snapshot()
+        self.assertIn("warm", [v[0] for v in expected.values()])
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET temperature = NULL, customer_grade_computed = NULL, "
+                            "customer_grade = NULL WHERE id IN %s", [tuple(dated.ids)])
+        self.assertNotEqual(snapshot(), expected)
+        cron = self.env.ref("sales_funnel_cn.ir_cron_recompute_date_dependent")
+
+        def run_like_the_cron_runner(batch_size):
+            calls, cursors = 0, []
+            while True:
+                progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
+                Lead.with_context(ir_cron_progress_id=progress.id, cron_id=cron.id) \
+                    ._cron_recompute_date_dependent(batch_size=batch_size)
+                calls += 1
+                cursors.append(self.env["ir.config_parameter"].get_param("sales_funnel_cn.recompute_cursor"))
+                self.assertLessEqual(progress.done, batch_size)
+                if not progress.remaining:
+                    return calls, cursors
+                self.assertEqual(progress.done, batch_size)
+                self.assertLess(calls, 1000, "the cron never finished")
+
+        batches = -(-len(dated) // 2)
+        calls, cursors = run_like_the_cron_runner(2)
+        self.assertEqual(calls, batches, "each call resumed after the previous batch")
+        self.assertEqual(len(set(cursors)), len(cursors), "the stored cursor moved on every batch")
+        self.assertTrue(cursors[-1].endswith(":done"))
+        self.assertEqual(snapshot(), expected, "every dated deal was recomputed")
+        # a second sweep starts over and changes nothing
+        calls, _cursors = run_like_the_cron_runner(2)
+        self.assertEqual(calls, batches)
+        self.assertEqual(snapshot(), expected)
+
     def test_lead_grading(self):
         today = fields.Date.context_today(self.env["crm.lead"])
         cases = [

@@ -33,6 +33,18 @@ class TestCallOutcomeTour(HttpCase):
         self.assertEqual(lead_a.call_log_ids.outcome_id.code, "W/N")
         self.assertTrue(lead_b.call_suppressed)
 
+    def test_contact_call_list_and_banner(self):
+        self.env["crm.phone.suppression"].search([]).write({"active": False})
+        contact = self.env["res.partner"].create({"name": "SFCN 回拨联系人", "phone": "021 6000 5555"})
+        contact.write({"call_next_date": fields.Datetime.now() - timedelta(hours=1)})
+        self.assertTrue(contact.call_due_today)
+        self.start_tour("/odoo/action-sales_funnel_cn.res_partner_action_call_today",
+                        "sales_funnel_cn_call_contact", login="admin")
+        contact.invalidate_recordset()
+        self.assertEqual(self.env["crm.call.log"].search([("partner_id", "=", contact.id)]).code, "B/L")
+        self.assertTrue(contact.call_suppressed)
+        self.assertFalse(contact.call_due_today)
+
     def test_funnel_plan_form(self):
         team = self.env["crm.team"].create({"name": "SFCN 巡检团队"})
         plan = self.env["crm.funnel.plan"].create({
