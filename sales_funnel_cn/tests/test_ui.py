@@ -56,6 +56,9 @@ class TestCallOutcomeTour(HttpCase):
         self.start_tour("/odoo", "sales_funnel_cn_funnel_plan", login="admin")
         self.assertEqual(plan.target_amount, 600.0)
         self.assertEqual(plan.customers_needed_month, 166.7)
+
+
+@tagged("post_install", "-at_install")
 class TestCustomerGradeTour(HttpCase):
 
     def test_three_key_persons_raise_grade_d_to_b(self):
