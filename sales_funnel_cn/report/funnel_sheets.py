@@ -249,29 +249,36 @@ class CallSheet(SheetProvider):
 
 
 class PoolSheet(SheetProvider):
+    """公海: per salesperson, holdings started in the period (claimed from the pool, assigned by a manager
+    or on creation) and ended in the period, by how they ended (released, reclaimed by a pool rule, ...)."""
     sheet = "公海"
     models = ("crm.pool.history",)
+    starts = ("claimed", "assigned")
     reasons = ("released", "reclaimed", "reassigned", "won", "lost")
 
     def figures(self, ctx):
         History = ctx.env["crm.pool.history"]
         scope = [("lead_id", "any", ctx.base_domain)]
+        width = len(self.starts) + len(self.reasons)
         per_user = {}
         started = [*scope, ("date_start", ">=", ctx.date_from), ("date_start", "<", ctx.date_to)]
         ended = [*scope, ("date_end", ">=", ctx.date_from), ("date_end", "<", ctx.date_to)]
-        for user, count in History._read_group(started, ["user_id"], ["__count"]):
-            per_user.setdefault(user, [0] * 6)[0] = count
+        for user, reason, count in History._read_group(started, ["user_id", "start_reason"], ["__count"]):
+            if reason in self.starts:
+                per_user.setdefault(user, [0] * width)[self.starts.index(reason)] += count
         for user, reason, count in History._read_group(ended, ["user_id", "end_reason"], ["__count"]):
             if reason in self.reasons:
-                per_user.setdefault(user, [0] * 6)[1 + self.reasons.index(reason)] += count
-        return [[user.name or "", *counts] for user, counts in per_user.items()]
+                per_user.setdefault(user, [0] * width)[len(self.starts) + self.reasons.index(reason)] += count
+        return sorted([user.name or "", *counts] for user, counts in per_user.items())
 
     def write_sheet(self, book, ctx):
-        book.add_table(self.sheet, [(ctx.env._("Salesperson"), "text"), (ctx.env._("Claimed"), "int"),
-                                    (ctx.env._("Released"), "int"),
-                                    (ctx.env._("Reclaimed by Rule"), "int"), (ctx.env._("Reassigned"), "int"),
-                                    (ctx.env._("Won"), "int"),
-                                    (ctx.env._("Lost"), "int")], self.figures(ctx))
+        _ = ctx.env._
+        book.add_table(self.sheet, [(_("Salesperson"), "text"), (_("Claimed"), "int"), (_("Assigned"), "int"),
+                                    (_("Released"), "int"), (_("Reclaimed by Rule"), "int"),
+                                    (_("Reassigned"), "int"), (_("Won"), "int"), (_("Lost"), "int")],
+                       self.figures(ctx),
+                       chart={"type": "column", "title": _("Public Pool Moves per Salesperson"),
+                              "categories": 0, "values": [1, 3, 4]})
 
 
 class BalanceSheet(SheetProvider):

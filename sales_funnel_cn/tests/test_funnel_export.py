@@ -336,3 +336,40 @@ class TestFunnelExport(SalesFunnelCommon):
         menu = self.env.ref("sales_funnel_cn.menu_crm_funnel_report")
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
         self.assertEqual(menu.action.res_model, "crm.lead.funnel.report")
+
+    def test_pool_sheet_matches_pool_history(self):
+        """公海: claimed / assigned / released / reclaimed ... per rep equal the holding history."""
+        History = self.env["crm.pool.history"].sudo()
+        now = fields.Datetime.now()
+        long_ago = now - timedelta(days=200)
+        d = self.deals
+        rows = [  # (deal, user, start_reason, date_start, end_reason, date_end)
+            (d[0], self.rep, "claimed", now - timedelta(days=5), "released", now - timedelta(days=2)),
+            (d[1], self.rep, "claimed", now - timedelta(days=3), False, False),
+            (d[2], self.rep, "assigned", long_ago, "reclaimed", now - timedelta(days=1)),
+            (d[3], self.rep2, "claimed", now - timedelta(days=4), "reclaimed", now - timedelta(days=1)),
+            (d[4], self.rep2, "assigned", now - timedelta(days=6), "reassigned", now - timedelta(days=2)),
+            (d[5], self.rep2, "claimed", long_ago, "released", long_ago + timedelta(days=3)),  # out of period
+        ]
+        History.create([{"lead_id": deal.id, "user_id": user.id, "start_reason": start, "date_start": ds,
+                         "end_reason": end, "date_end": de} for deal, user, start, ds, end, de in rows])
+        wb = openpyxl.load_workbook(io.BytesIO(self._export(self.manager)))
+        head, table = self._table(wb["公海"])
+        self.assertEqual(list(head[:8]), ["Salesperson", "Claimed", "Assigned", "Released", "Reclaimed by Rule",
+                                          "Reassigned", "Won", "Lost"])
+        got = {r[0]: list(r[1:8]) for r in table}
+        self.assertEqual(got[self.rep.name], [2, 0, 1, 1, 0, 0, 0])
+        self.assertEqual(got[self.rep2.name], [1, 1, 0, 1, 1, 0, 0])
+        # the same figures from the ORM, per rep
+        period = fields.Datetime.now() - timedelta(days=31)
+        for user in (self.rep, self.rep2):
+            claimed = History.search_count([("user_id", "=", user.id), ("start_reason", "=", "claimed"),
+                                            ("date_start", ">=", period), ("lead_id", "in", d.ids)])
+            reclaimed = History.search_count([("user_id", "=", user.id), ("end_reason", "=", "reclaimed"),
+                                              ("date_end", ">=", period), ("lead_id", "in", d.ids)])
+            self.assertEqual((got[user.name][0], got[user.name][3]), (claimed, reclaimed))
+        # the pool sheet carries a native chart (its worksheet links a drawing)
+        index = wb.sheetnames.index("公海") + 1
+        with zipfile.ZipFile(io.BytesIO(self._export(self.manager))) as archive:
+            rels = archive.read(f"xl/worksheets/_rels/sheet{index}.xml.rels").decode()
+        self.assertIn("drawing", rels)
