@@ -289,3 +289,21 @@ class TestPool(SalesFunnelCommon):
         other_pool.member_ids = self.rep
         visible = self.env["crm.lead"].with_user(self.rep).search([("id", "=", hidden.id)])
         self.assertEqual(visible, hidden)
+
+    def test_masked_fields_not_searchable(self):
+        deal = self._pooled()
+        own = self._held("Own", phone="13812349999")
+        Lead = self.env["crm.lead"].with_user(self.rep)
+        for domain in ([("phone", "ilike", "138")], [("phone_sanitized", "ilike", "5678")],
+                       [("email_from", "ilike", "li@")], [("email_normalized", "=", "li@example.com")],
+                       ["!", ("phone", "not ilike", "1381234")],
+                       ["|", ("name", "=", "no such deal"), ("phone", "ilike", "1381234")]):
+            found = Lead.search([("id", "in", (deal | own).ids), *domain])
+            self.assertNotIn(deal, found, f"pooled deal found through masked field: {domain}")
+        self.assertIn(own, Lead.search([("phone", "ilike", "1381234")]), "own deals stay searchable")
+        self.assertIn(deal, Lead.search([("name", "=", "Pooled Deal")]), "other criteria still find pooled deals")
+        self.assertIn(deal, self.env["crm.lead"].with_user(self.manager).search([("phone", "ilike", "1381234")]))
+        self.pool.admin_ids = self.rep2
+        self.assertIn(deal, self.env["crm.lead"].with_user(self.rep2).search([("phone", "ilike", "1381234")]))
+        deal.with_user(self.rep).action_pool_claim()
+        self.assertIn(deal, Lead.search([("phone", "ilike", "1381234")]))
