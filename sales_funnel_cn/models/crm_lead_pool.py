@@ -237,20 +237,24 @@ class CrmLead(models.Model):
         ctx = self.env.context
         end_reason, rule = ctx.get("sfcn_pool_end") or ("reassigned", False)
         history = self.env["crm.pool.history"].sudo()
-        history.flush_model()
-        self.env.cr.execute(
-            "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
-            "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
-        history.invalidate_model(["date_end", "end_reason", "rule"])
+        # sfcn_pool_prepared: the reclaim run already closed the holdings and kept the previous owners in SQL
+        prepared = ctx.get("sfcn_pool_prepared")
+        if not prepared:
+            history.flush_model()
+            self.env.cr.execute(
+                "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
+                "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
+            history.invalidate_model(["date_end", "end_reason", "rule"])
         changed_vals = dict(vals)
         if new_user:
             changed_vals.setdefault("date_claimed", now)
         else:
-            self.flush_recordset(["user_id"])
-            self.env.cr.execute(
-                "UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id IN %s AND user_id IS NOT NULL",
-                [tuple(changed.ids)])
-            changed.invalidate_recordset(["pool_previous_user_id"])
+            if not prepared:
+                self.flush_recordset(["user_id"])
+                self.env.cr.execute(
+                    "UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id IN %s AND user_id IS NOT NULL",
+                    [tuple(changed.ids)])
+                changed.invalidate_recordset(["pool_previous_user_id"])
             changed_vals.update(date_pooled=now, date_claimed=False)
         result = super(CrmLead, changed).write(changed_vals)
         if self - changed:
@@ -486,29 +490,43 @@ class CrmLead(models.Model):
         self.env.flush_all()
         cr = self.env.cr
         now = fields.Datetime.now()
-        cr.execute(self._pool_reclaim_candidates_query(batch_size), [now])
-        ids = [row[0] for row in cr.fetchall()]
-        leads = self.sudo().browse(ids)
-        if leads:
-            texts_by_key = {}
-            bodies = {}
-            for lead in leads:
-                key = (lead.user_id.lang or "en_US", lead.reclaim_rule, lead.pool_id, lead.customer_grade)
+        # the candidates with what the rule text needs (the owner's language), locked, in one query
+        cr.execute(f"""
+            SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade
+              FROM crm_lead l
+         LEFT JOIN res_users u ON u.id = l.user_id
+         LEFT JOIN res_partner p ON p.id = u.partner_id
+             WHERE l.date_reclaim <= %s AND l.user_id IS NOT NULL AND l.active
+          ORDER BY l.id LIMIT {int(batch_size)} FOR UPDATE OF l SKIP LOCKED""", [now])
+        rows = cr.fetchall()
+        ids = [row[0] for row in rows]
+        if ids:
+            texts_by_key, texts = {}, []
+            Pool = self.env["crm.pool"].sudo()
+            for _id, lang, rule, pool_id, grade in rows:
+                key = (lang or "en_US", rule, pool_id, grade)
                 if key not in texts_by_key:
-                    lang, rule, pool, grade = key
-                    texts_by_key[key] = self.with_context(lang=lang)._pool_rule_text(rule, pool, grade)
-                bodies[lead] = texts_by_key[key]
-            # close the holding periods with each deal's rule in one statement (set-based)
+                    texts_by_key[key] = self.with_context(lang=key[0])._pool_rule_text(
+                        rule, Pool.browse(pool_id), grade)
+                texts.append(texts_by_key[key])
+            # close the holding periods with each deal's rule and keep the previous owners: one statement
             cr.execute("""
-                UPDATE crm_pool_history h
-                   SET date_end = %s, end_reason = 'reclaimed', rule = v.rule, write_date = %s, write_uid = %s
-                  FROM unnest(%s::int[], %s::varchar[]) AS v(lead_id, rule)
-                 WHERE h.lead_id = v.lead_id AND h.date_end IS NULL""",
-                       [now, now, self.env.uid, [lead.id for lead in bodies], list(bodies.values())])
-            self.env["crm.pool.history"].invalidate_model(["date_end", "end_reason", "rule"])
-            leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("reclaimed", None), tracking_disable=True,
-                               mail_notrack=True).write({"user_id": False, "pool_reclaim_notify": True})
-            self._pool_log(bodies)
+                WITH closed AS (
+                    UPDATE crm_pool_history h
+                       SET date_end = %(now)s, end_reason = 'reclaimed', rule = v.rule,
+                           write_date = %(now)s, write_uid = %(uid)s
+                      FROM unnest(%(ids)s::int[], %(rules)s::varchar[]) AS v(lead_id, rule)
+                     WHERE h.lead_id = v.lead_id AND h.date_end IS NULL
+                 RETURNING h.id)
+                UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id = ANY(%(ids)s)""",
+                       {"now": now, "uid": self.env.uid, "ids": ids, "rules": texts})
+            self.env["crm.pool.history"].invalidate_model(["date_end", "end_reason", "rule", "write_date", "write_uid"])
+            leads = self.sudo().browse(ids)
+            leads.invalidate_recordset(["pool_previous_user_id"])
+            leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("reclaimed", None), sfcn_pool_prepared=True,
+                               tracking_disable=True, mail_notrack=True).write(
+                {"user_id": False, "pool_reclaim_notify": True})
+            self._pool_log(dict(zip(leads, texts, strict=True)))
         remaining = 0
         if len(ids) == batch_size:
             self.env.flush_all()
