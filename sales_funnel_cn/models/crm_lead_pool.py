@@ -176,6 +176,17 @@ class CrmLead(models.Model):
                 domain = guarded
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Grouping or aggregating by a masked field would show the values: only over deals seen unmasked."""
+        specs = [*groupby, *aggregates, *(term[0] for term in having if isinstance(term, list | tuple))]
+        if not self.env.su and any(isinstance(spec, str) and spec.split(":", 1)[0].split(".", 1)[0]
+                                   in MASKED_SEARCH_FIELDS for spec in specs) \
+                and not self.env.user.has_group("sales_team.group_sale_manager"):
+            domain = expression.AND([domain or [], self._pool_unmasked_domain()])
+        return super()._read_group(domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset,
+                                   limit=limit, order=order)
+
     # ------------------------------------------------------------------ write gate and history
     def _pool_is_manager(self):
         return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")

@@ -292,7 +292,7 @@ class TestPool(SalesFunnelCommon):
 
     def test_masked_fields_not_searchable(self):
         deal = self._pooled()
-        own = self._held("Own", phone="13812349999")
+        own = self._held("Own", partner_id=False, phone="13812349999")
         Lead = self.env["crm.lead"].with_user(self.rep)
         for domain in ([("phone", "ilike", "138")], [("phone_sanitized", "ilike", "5678")],
                        [("email_from", "ilike", "li@")], [("email_normalized", "=", "li@example.com")],
@@ -307,3 +307,10 @@ class TestPool(SalesFunnelCommon):
         self.assertIn(deal, self.env["crm.lead"].with_user(self.rep2).search([("phone", "ilike", "1381234")]))
         deal.with_user(self.rep).action_pool_claim()
         self.assertIn(deal, Lead.search([("phone", "ilike", "1381234")]))
+        deal.with_user(self.rep)._pool_release("Wrong number")
+        groups = self.env["crm.lead"].with_user(self.rep2)._read_group([], ["phone"], ["__count"])
+        self.assertIn("13812345678", [phone for phone, _count in groups], "pool admin: unmasked")
+        groups = Lead._read_group([], ["phone"], ["__count"])
+        self.assertNotIn("13812345678", [phone for phone, _count in groups],
+                         "grouping by a masked field does not list pooled deals' numbers")
+        self.assertIn("13812349999", [phone for phone, _count in groups])
