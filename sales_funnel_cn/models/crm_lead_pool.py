@@ -1,5 +1,6 @@
 import logging
 import re
+import socket
 from collections import defaultdict
 from datetime import datetime
 from datetime import time
@@ -14,12 +15,15 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import format_datetime
 from odoo.tools import html_escape
 
 _logger = logging.getLogger(__name__)
 
 MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc")
+# fields a search could reveal masked contact details through
+MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion")
 
 
 def mask_contact(value):
@@ -146,6 +150,43 @@ class CrmLead(models.Model):
                             vals[fname] = mask_contact(vals.get(fname))
         return result
 
+    def _pool_unmasked_domain(self):
+        """Deals whose contact details the current user sees unmasked (owned, pool-less or pools they administer)."""
+        admin_pools = self.env["crm.pool"].sudo().with_context(active_test=False).search(
+            [("admin_ids", "in", self.env.uid)])
+        return ["|", "|", ("user_id", "!=", False), ("pool_id", "=", False), ("pool_id", "in", admin_pools.ids)]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """A salesperson who sees pooled deals' contact details masked must not find them by those details either
+        (searching ``phone ilike 138`` would leak the number): every condition on a masked field only matches
+        deals the user sees unmasked."""
+        if domain and not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
+            domain = expression.distribute_not(expression.normalize_domain(domain))
+            if any(expression.is_leaf(term) and isinstance(term[0], str)
+                   and term[0].split(".", 1)[0] in MASKED_SEARCH_FIELDS for term in domain):
+                unmasked = self._pool_unmasked_domain()
+                guarded = []
+                for term in domain:
+                    if expression.is_leaf(term) and isinstance(term[0], str) \
+                            and term[0].split(".", 1)[0] in MASKED_SEARCH_FIELDS:
+                        guarded += ["&", term, *unmasked]
+                    else:
+                        guarded.append(term)
+                domain = guarded
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Grouping or aggregating by a masked field would show the values: only over deals seen unmasked."""
+        specs = [*groupby, *aggregates, *(term[0] for term in having if isinstance(term, list | tuple))]
+        if not self.env.su and any(isinstance(spec, str) and spec.split(":", 1)[0].split(".", 1)[0]
+                                   in MASKED_SEARCH_FIELDS for spec in specs) \
+                and not self.env.user.has_group("sales_team.group_sale_manager"):
+            domain = expression.AND([domain or [], self._pool_unmasked_domain()])
+        return super()._read_group(domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset,
+                                   limit=limit, order=order)
+
     # ------------------------------------------------------------------ write gate and history
     def _pool_is_manager(self):
         return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
@@ -207,20 +248,24 @@ class CrmLead(models.Model):
         ctx = self.env.context
         end_reason, rule = ctx.get("sfcn_pool_end") or ("reassigned", False)
         history = self.env["crm.pool.history"].sudo()
-        history.flush_model()
-        self.env.cr.execute(
-            "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
-            "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
-        history.invalidate_model(["date_end", "end_reason", "rule"])
+        # sfcn_pool_prepared: the reclaim run already closed the holdings and kept the previous owners in SQL
+        prepared = ctx.get("sfcn_pool_prepared")
+        if not prepared:
+            history.flush_model()
+            self.env.cr.execute(
+                "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
+                "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
+            history.invalidate_model(["date_end", "end_reason", "rule"])
         changed_vals = dict(vals)
         if new_user:
             changed_vals.setdefault("date_claimed", now)
         else:
-            self.flush_recordset(["user_id"])
-            self.env.cr.execute(
-                "UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id IN %s AND user_id IS NOT NULL",
-                [tuple(changed.ids)])
-            changed.invalidate_recordset(["pool_previous_user_id"])
+            if not prepared:
+                self.flush_recordset(["user_id"])
+                self.env.cr.execute(
+                    "UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id IN %s AND user_id IS NOT NULL",
+                    [tuple(changed.ids)])
+                changed.invalidate_recordset(["pool_previous_user_id"])
             changed_vals.update(date_pooled=now, date_claimed=False)
         result = super(CrmLead, changed).write(changed_vals)
         if self - changed:
@@ -244,18 +289,37 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------ chatter in bulk
     def _pool_log(self, bodies):
-        """One chatter line per deal, created in one batch. ``bodies``: {lead: html or text}."""
+        """One chatter line per deal, all written with one INSERT ... SELECT. ``bodies``: {lead: text}.
+
+        The text is escaped and wrapped in a paragraph here, so the body is safe HTML without going
+        through the per-message sanitiser and per-message Python work of ``mail.message.create``.
+        """
         if not bodies:
             return
         subtype = self.env.ref("mail.mt_note")
         author = self.env.user.partner_id if not self.env.su else self.env.ref("base.partner_root")
-        # email_from, reply_to and record_name given: mail.message would otherwise look them up per message.
-        email_from = author.email_formatted or False
-        self.env["mail.message"].sudo().create([{
-            "model": "crm.lead", "res_id": lead.id, "body": html_escape(body), "record_name": lead.name,
-            "message_type": "notification", "subtype_id": subtype.id, "author_id": author.id,
-            "email_from": email_from, "reply_to": email_from,
-        } for lead, body in bodies.items()])
+        email_from = author.email_formatted or None
+        lead_ids, html = [], []
+        for lead, body in bodies.items():
+            lead_ids.append(lead.id)
+            html.append(f"<p>{html_escape(body)}</p>")
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute("""
+            INSERT INTO mail_message (model, res_id, record_name, body, message_type, subtype_id, author_id,
+                                      email_from, reply_to, date, message_id, is_internal, email_add_signature,
+                                      create_uid, create_date, write_uid, write_date)
+            SELECT 'crm.lead', l.id, l.name, v.body, 'notification', %(subtype)s, %(author)s,
+                   %(email_from)s, %(email_from)s, %(now)s,
+                   '<' || md5(random()::text || l.id::text) || '-openerp-' || l.id || '-crm.lead@'
+                       || %(host)s || '>',
+                   FALSE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(ids)s::int[], %(bodies)s::text[]) AS v(id, body)
+              JOIN crm_lead l ON l.id = v.id""", {
+            "subtype": subtype.id, "author": author.id, "email_from": email_from, "now": now,
+            "host": socket.gethostname(), "uid": self.env.uid, "ids": lead_ids, "bodies": html,
+        })
+        self.env.invalidate_all()
 
     # ------------------------------------------------------------------ claim / assign
     def action_pool_claim(self):
@@ -437,21 +501,43 @@ class CrmLead(models.Model):
         self.env.flush_all()
         cr = self.env.cr
         now = fields.Datetime.now()
-        cr.execute(self._pool_reclaim_candidates_query(batch_size), [now])
-        ids = [row[0] for row in cr.fetchall()]
-        leads = self.sudo().browse(ids)
-        if leads:
-            groups = defaultdict(lambda: self.env["crm.lead"])
-            for lead in leads:
-                lang = lead.user_id.lang or "en_US"
-                groups[(lang, lead.reclaim_rule, lead.pool_id, lead.customer_grade)] |= lead
-            bodies = {}
-            for (lang, rule, pool, grade), group in groups.items():
-                text = group.with_context(lang=lang)._pool_rule_text(rule, pool, grade)
-                group.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("reclaimed", text), tracking_disable=True,
-                                   mail_notrack=True).write({"user_id": False, "pool_reclaim_notify": True})
-                bodies.update(dict.fromkeys(group, text))
-            self._pool_log(bodies)
+        # the candidates with what the rule text needs (the owner's language), locked, in one query
+        cr.execute(f"""
+            SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade
+              FROM crm_lead l
+         LEFT JOIN res_users u ON u.id = l.user_id
+         LEFT JOIN res_partner p ON p.id = u.partner_id
+             WHERE l.date_reclaim <= %s AND l.user_id IS NOT NULL AND l.active
+          ORDER BY l.id LIMIT {int(batch_size)} FOR UPDATE OF l SKIP LOCKED""", [now])
+        rows = cr.fetchall()
+        ids = [row[0] for row in rows]
+        if ids:
+            texts_by_key, texts = {}, []
+            Pool = self.env["crm.pool"].sudo()
+            for _id, lang, rule, pool_id, grade in rows:
+                key = (lang or "en_US", rule, pool_id, grade)
+                if key not in texts_by_key:
+                    texts_by_key[key] = self.with_context(lang=key[0])._pool_rule_text(
+                        rule, Pool.browse(pool_id), grade)
+                texts.append(texts_by_key[key])
+            # close the holding periods with each deal's rule and keep the previous owners: one statement
+            cr.execute("""
+                WITH closed AS (
+                    UPDATE crm_pool_history h
+                       SET date_end = %(now)s, end_reason = 'reclaimed', rule = v.rule,
+                           write_date = %(now)s, write_uid = %(uid)s
+                      FROM unnest(%(ids)s::int[], %(rules)s::varchar[]) AS v(lead_id, rule)
+                     WHERE h.lead_id = v.lead_id AND h.date_end IS NULL
+                 RETURNING h.id)
+                UPDATE crm_lead SET pool_previous_user_id = user_id WHERE id = ANY(%(ids)s)""",
+                       {"now": now, "uid": self.env.uid, "ids": ids, "rules": texts})
+            self.env["crm.pool.history"].invalidate_model(["date_end", "end_reason", "rule", "write_date", "write_uid"])
+            leads = self.sudo().browse(ids)
+            leads.invalidate_recordset(["pool_previous_user_id"])
+            leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("reclaimed", None), sfcn_pool_prepared=True,
+                               tracking_disable=True, mail_notrack=True).write(
+                {"user_id": False, "pool_reclaim_notify": True})
+            self._pool_log(dict(zip(leads, texts, strict=True)))
         remaining = 0
         if len(ids) == batch_size:
             self.env.flush_all()

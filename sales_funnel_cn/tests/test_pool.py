@@ -289,3 +289,28 @@ class TestPool(SalesFunnelCommon):
         other_pool.member_ids = self.rep
         visible = self.env["crm.lead"].with_user(self.rep).search([("id", "=", hidden.id)])
         self.assertEqual(visible, hidden)
+
+    def test_masked_fields_not_searchable(self):
+        deal = self._pooled()
+        own = self._held("Own", partner_id=False, phone="13812349999")
+        Lead = self.env["crm.lead"].with_user(self.rep)
+        for domain in ([("phone", "ilike", "138")], [("phone_sanitized", "ilike", "5678")],
+                       [("email_from", "ilike", "li@")], [("email_normalized", "=", "li@example.com")],
+                       ["!", ("phone", "not ilike", "1381234")],
+                       ["|", ("name", "=", "no such deal"), ("phone", "ilike", "1381234")]):
+            found = Lead.search([("id", "in", (deal | own).ids), *domain])
+            self.assertNotIn(deal, found, f"pooled deal found through masked field: {domain}")
+        self.assertIn(own, Lead.search([("phone", "ilike", "1381234")]), "own deals stay searchable")
+        self.assertIn(deal, Lead.search([("name", "=", "Pooled Deal")]), "other criteria still find pooled deals")
+        self.assertIn(deal, self.env["crm.lead"].with_user(self.manager).search([("phone", "ilike", "1381234")]))
+        self.pool.admin_ids = self.rep2
+        self.assertIn(deal, self.env["crm.lead"].with_user(self.rep2).search([("phone", "ilike", "1381234")]))
+        deal.with_user(self.rep).action_pool_claim()
+        self.assertIn(deal, Lead.search([("phone", "ilike", "1381234")]))
+        deal.with_user(self.rep)._pool_release("Wrong number")
+        groups = self.env["crm.lead"].with_user(self.rep2)._read_group([], ["phone"], ["__count"])
+        self.assertIn("13812345678", [phone for phone, _count in groups], "pool admin: unmasked")
+        groups = Lead._read_group([], ["phone"], ["__count"])
+        self.assertNotIn("13812345678", [phone for phone, _count in groups],
+                         "grouping by a masked field does not list pooled deals' numbers")
+        self.assertIn("13812349999", [phone for phone, _count in groups])
