@@ -272,12 +272,12 @@ class PoolSheet(SheetProvider):
         return sorted([user.name or "", *counts] for user, counts in per_user.items())
 
     def write_sheet(self, book, ctx):
-        _ = ctx.env._
-        book.add_table(self.sheet, [(_("Salesperson"), "text"), (_("Claimed"), "int"), (_("Assigned"), "int"),
-                                    (_("Released"), "int"), (_("Reclaimed by Rule"), "int"),
-                                    (_("Reassigned"), "int"), (_("Won"), "int"), (_("Lost"), "int")],
+        book.add_table(self.sheet, [
+            (ctx.env._("Salesperson"), "text"), (ctx.env._("Claimed"), "int"), (ctx.env._("Assigned"), "int"),
+            (ctx.env._("Released"), "int"), (ctx.env._("Reclaimed by Rule"), "int"),
+            (ctx.env._("Reassigned"), "int"), (ctx.env._("Won"), "int"), (ctx.env._("Lost"), "int")],
                        self.figures(ctx),
-                       chart={"type": "column", "title": _("Public Pool Moves per Salesperson"),
+                       chart={"type": "column", "title": ctx.env._("Public Pool Moves per Salesperson"),
                               "categories": 0, "values": [1, 3, 4]})
 
 
