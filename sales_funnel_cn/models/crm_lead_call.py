@@ -82,14 +82,7 @@ class CrmLead(models.Model):
 
     def action_log_call(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Call"),
-            "res_model": "crm.call.log.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lead_id": self.id},
-        }
+        return self.env["crm.call.log.wizard"]._action_open({"default_lead_id": self.id})
 
     def action_view_calls(self):
         self.ensure_one()

@@ -74,14 +74,7 @@ class ResPartner(models.Model):
 
     def action_log_call(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Call"),
-            "res_model": "crm.call.log.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.id},
-        }
+        return self.env["crm.call.log.wizard"]._action_open({"default_partner_id": self.id})
 
     # customer profile (seed 002 客户画像), on companies
     sfcn_region = fields.Char("Region")

@@ -45,6 +45,18 @@ class CrmCallLogWizard(models.TransientModel):
         for wizard in self:
             wizard.update(progress)
 
+    @api.model
+    def _action_open(self, context):
+        """The quick call dialog, pre-filled from ``context`` (default_lead_id / default_partner_id)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Call"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
     def action_log(self):
         self.ensure_one()
         self.env["crm.call.log"].create({
