@@ -538,12 +538,12 @@ class CrmLead(models.Model):
                                tracking_disable=True, mail_notrack=True).write(
                 {"user_id": False, "pool_reclaim_notify": True})
             self._pool_log(dict(zip(leads, texts, strict=True)))
-        remaining = 0
-        if len(ids) == batch_size:
-            self.env.flush_all()
-            cr.execute("SELECT count(*) FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active",
-                       [now])
-            remaining = cr.fetchone()[0]
+        # counted after every batch, not only after a full one: rows skipped because another transaction
+        # held their lock (a release, a claim) are still due and must be tried again
+        self.env.flush_all()
+        cr.execute("SELECT count(*) FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active",
+                   [now])
+        remaining = cr.fetchone()[0]
         if not remaining:
             self._pool_send_summaries()
         self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
