@@ -9,6 +9,7 @@ from . import crm_lead_check
 from . import crm_lead_check_log
 from . import crm_lead_checklist
 from . import crm_lead_grade
+from . import crm_lead_guard
 from . import crm_lead_key_person
 from . import crm_lead_pool
 from . import crm_lead_qualification
@@ -23,3 +24,5 @@ from . import crm_team
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import sfcn_access
+from . import sfcn_masking
