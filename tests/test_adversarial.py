@@ -381,3 +381,38 @@ def test_claim_release_and_manager_paths(admin, rep, manager, world):
     [row] = manager.execute("crm.lead", "read", [world["pooled"]], ["phone"])
     assert row["phone"] == PHONE
     assert manager.execute("crm.lead", "action_pool_reclaim_now") is not None
+
+
+def test_chatter_and_activities_masked(admin, rep, world):
+    pooled = world["pooled"]
+    admin.execute("crm.lead", "message_post", [pooled], body=f"客户电话 {PHONE}，邮箱 {EMAIL}",
+                  message_type="comment", subtype_xmlid="mail.mt_note")
+    model_id = admin.execute("ir.model", "search", [("model", "=", "crm.lead")])[0]
+    admin.execute("mail.activity", "create", {
+        "res_model_id": model_id, "res_id": pooled, "summary": f"Call {PHONE}", "note": f"<p>mail {EMAIL}</p>",
+        "user_id": rep.uid})  # e.g. left from when he held the deal
+    messages = rep.execute("mail.message", "search_read", [("model", "=", "crm.lead"), ("res_id", "=", pooled)],
+                           fields=["body", "preview"])
+    assert messages and all(masked(m["body"]) and masked(m["preview"]) for m in messages), messages
+    assert any("139****5678" in m["body"] for m in messages)
+    activities = rep.execute("mail.activity", "search_read", [("res_model", "=", "crm.lead"), ("res_id", "=", pooled)],
+                             fields=["summary", "note"])
+    assert activities and all(masked(a["summary"]) and masked(a["note"]) for a in activities), activities
+    # the same chatter as the manager sees it
+    [row] = admin.execute("mail.message", "search_read", [("model", "=", "crm.lead"), ("res_id", "=", pooled),
+                                                          ("message_type", "=", "comment")], fields=["body"], limit=1)
+    assert PHONE in row["body"]
+
+
+def test_rep_everyday_paths_still_work(admin, rep, world):
+    deal = rep.execute("crm.lead", "create", {
+        "name": f"Rep's own {TAG}", "type": "opportunity", "team_id": world["team"], "user_id": rep.uid,
+        "phone": "13700001111"})
+    stages = admin.execute("crm.stage", "search_read", [("is_won", "=", False)], fields=["id"], order="sequence")
+    [row] = admin.execute("crm.lead", "read", [deal], ["stage_id", "date_claimed"])
+    assert row["date_claimed"]
+    target = next(s["id"] for s in stages if s["id"] != row["stage_id"][0])
+    rep.execute("crm.lead", "write", [deal], {"stage_id": target})
+    rep.execute("crm.lead", "log_call", [deal], "N/A", "first try")
+    [row] = admin.execute("crm.lead", "read", [deal], ["stage_id", "date_last_followup", "call_na_count"])
+    assert row["stage_id"][0] == target and row["date_last_followup"] and row["call_na_count"] == 1

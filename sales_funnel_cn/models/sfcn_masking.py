@@ -5,7 +5,13 @@ searches, groupings and sorts.
 """
 import re
 
+from markupsafe import Markup
+
 from odoo.osv import expression
+
+# the contact details a masked deal or customer quotes in its chatter and activities
+DEAL_SECRETS = ("phone", "mobile", "email_from")
+PARTNER_SECRETS = ("phone", "mobile", "email")
 
 
 def mask_contact(value):
@@ -81,3 +87,42 @@ def export_masked(records, export_rows, fields, masked_fields, masked_ids, tople
                 rows[0][i] = mask_contact(rows[0][i])
         lines += rows
     return lines
+
+
+def mask_text_rows(records, result, fnames, text_fields, document_of):
+    """Mask, in the text fields of chatter messages or activities, the contact details of the masked deal or
+    customer they belong to (``document_of(record)`` -> (model, id))."""
+    to_mask = [f for f in text_fields if f in fnames]
+    env = records.env
+    if not (to_mask and result) or env.su or env.user._sfcn_is_sales_manager():
+        return result
+    docs = {rec.id: document_of(rec) for rec in records.sudo()}
+    secrets = {}
+    for model, secret_fields, masked_ids in (
+            ("crm.lead", DEAL_SECRETS, lambda recs: recs._pool_masked_ids()),
+            ("res.partner", PARTNER_SECRETS, lambda recs: recs._sfcn_masked_ids())):
+        ids = {res_id for doc_model, res_id in docs.values() if doc_model == model and res_id}
+        if not ids:
+            continue
+        masked = env[model].browse(ids)
+        masked = masked.browse(masked_ids(masked))
+        for doc in masked.sudo():
+            values = [doc[f] for f in secret_fields]
+            if model == "crm.lead":
+                values += [doc.partner_id[f] for f in PARTNER_SECRETS]
+            secrets[(model, doc.id)] = sorted({v for v in values if v and len(v) >= 5}, key=len, reverse=True)
+    if not secrets:
+        return result
+    for vals in result:
+        found = secrets.get(docs.get(vals.get("id")))
+        if not found:
+            continue
+        for fname in to_mask:
+            text = vals.get(fname)
+            if not text or not isinstance(text, str):
+                continue
+            masked_text = str(text)
+            for secret in found:
+                masked_text = masked_text.replace(secret, mask_contact(secret))
+            vals[fname] = Markup(masked_text) if isinstance(text, Markup) else masked_text
+    return result

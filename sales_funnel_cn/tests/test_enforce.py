@@ -71,3 +71,20 @@ class TestEnforce(SalesFunnelCommon):
         self.assertEqual(self.pooled_customer.with_user(self.manager).read(["phone"])[0]["phone"], "13911112222")
         pooled.with_user(self.rep).action_pool_claim()
         self.assertEqual(partner.read(["phone"])[0]["phone"], "13911112222", "claimed: the customer is his")
+
+    def test_rep_everyday_paths_still_work(self):
+        """The guard is the outermost layer: the module's own values (claim date on create, follow-up date on a
+        stage change or a call, call state) are not refused as if the rep had sent them."""
+        deal = self.env["crm.lead"].with_user(self.rep).create({
+            "name": "Mine", "type": "opportunity", "team_id": self.team.id, "user_id": self.rep.id,
+            "phone": "13800001234"})
+        self.assertTrue(deal.date_claimed)
+        stage = self.stages.filtered(lambda s: not s.is_won and s != deal.stage_id)[:1]
+        deal.with_user(self.rep).write({"stage_id": stage.id})
+        self.assertTrue(deal.date_last_followup)
+        deal.with_user(self.rep).log_call("N/A", "first try")
+        self.assertEqual(deal.call_na_count, 1)
+        check = self.env["crm.stage.check"].create({"stage_id": stage.id, "name": "Optional", "required": False})
+        answer = self.env["crm.lead.check"].with_user(self.rep).create(
+            {"lead_id": deal.id, "check_id": check.id, "done": True})
+        self.assertEqual((answer.user_id, answer.log_ids.user_id), (self.rep, self.rep))
