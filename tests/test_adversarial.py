@@ -416,3 +416,13 @@ def test_rep_everyday_paths_still_work(admin, rep, world):
     rep.execute("crm.lead", "log_call", [deal], "N/A", "first try")
     [row] = admin.execute("crm.lead", "read", [deal], ["stage_id", "date_last_followup", "call_na_count"])
     assert row["stage_id"][0] == target and row["date_last_followup"] and row["call_na_count"] == 1
+
+
+def test_do_not_call_list_does_not_reveal_pooled_numbers(admin, rep, world):
+    flag = admin.execute("crm.phone.suppression", "create", {
+        "phone_sanitized": "+8613912345678", "partner_id": world["contact"], "reason": "unreachable"})
+    assert flag not in rep.execute("crm.phone.suppression", "search", [])
+    refused(lambda: rep.execute("crm.phone.suppression", "read", [flag], ["phone_sanitized"]), names=("AccessError",))
+    [row] = rep.execute("crm.lead", "read", [world["pooled"]], ["call_suppression_note", "call_suppressed"])
+    assert row["call_suppressed"] and masked(row["call_suppression_note"]), row
+    admin.execute("crm.phone.suppression", "action_clear", [flag])

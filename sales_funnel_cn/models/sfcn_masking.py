@@ -14,10 +14,16 @@ DEAL_SECRETS = ("phone", "mobile", "email_from")
 PARTNER_SECRETS = ("phone", "mobile", "email")
 
 
+CONTACT_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d{7,15}")
+
+
 def mask_contact(value):
-    """138****5678 for phone numbers, z***@example.com for e-mail addresses."""
+    """138****5678 for phone numbers, z***@example.com for e-mail addresses; in a sentence (a call warning),
+    each number and address it quotes."""
     if not value or not isinstance(value, str):
         return value
+    if " " in value.strip() and re.search(r"[^\W\d_]", value):  # words around: mask what the text quotes
+        return CONTACT_IN_TEXT.sub(lambda match: mask_contact(match.group(0)), value)
     if "@" in value:
         local, _sep, domain = value.rpartition("@")
         return f"{local[:1]}***@{domain}"
