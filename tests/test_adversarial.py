@@ -82,7 +82,8 @@ def attempt(admin, model, ids, fields, call, **kwargs):
 
 LEAD_STATE = ["user_id", "pool_id", "date_claimed", "date_pooled", "date_last_followup", "pool_locked",
               "pool_lock_reason", "date_reclaim", "pool_previous_user_id", "gate_skipped", "stale_alert_date",
-              "call_na_count", "call_next_date", "call_status", "customer_grade"]
+              "call_na_count", "call_next_date", "call_status", "customer_grade", "date_last_stage_update",
+              "date_closed"]
 
 
 # ---------------------------------------------------------------------------- 1. context keys are not permissions
@@ -124,7 +125,7 @@ def test_rep_cannot_run_reclaim(admin, rep, world):
     {"pool_previous_user_id": 1}, {"gate_skipped": True}, {"stale_alert_date": FAR_AHEAD},
     {"call_na_count": 0, "call_next_date": False}, {"call_status": "target"}, {"customer_grade": "A"},
     {"date_reclaim": FAR_AHEAD}, {"pool_reclaim_notify": True}, {"date_pool_warned": FAR_AHEAD},
-    {"customer_grade_computed": "A"},
+    {"customer_grade_computed": "A"}, {"date_last_stage_update": FAR_AHEAD}, {"date_closed": LONG_AGO},
 ])
 def test_system_field_write_refused(admin, rep, world, vals):
     if "call_na_count" in vals:  # give the counter a value to protect

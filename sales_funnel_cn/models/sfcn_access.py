@@ -20,6 +20,8 @@ SYSTEM_FIELDS = {
         "call state": ("call_status", "call_na_count", "call_next_date", "call_cooldown_until",
                        "call_phone_normalized"),
         "computed grade": ("customer_grade_computed", "customer_grade", "eb_missing_warning"),
+        # the stage history, staleness and the funnel reports count from these (Odoo sets them on stage changes)
+        "stage history figures": ("date_last_stage_update", "date_closed"),
     },
     "res.partner": {
         "call state": ("call_na_count", "call_next_date", "call_cooldown_until", "call_phone_normalized",
