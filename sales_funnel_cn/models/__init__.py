@@ -20,6 +20,15 @@ from . import crm_pool_history
 from . import crm_stage
 from . import crm_stage_check
 from . import crm_team
+from . import mail_activity
+from . import mail_message
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import sfcn_access
+from . import sfcn_masking
+
+# isort: split
+# Loaded last on purpose: the outermost layer of crm.lead's create and write, it sees what the client sent
+# before the module's own code adds its system values (sfcn_access.SYSTEM_FIELDS).
+from . import crm_lead_guard

@@ -53,6 +53,7 @@ class CrmCallLog(models.Model):
             if not vals.get("outcome_id"):
                 raise ValidationError(self.env._("A call needs an outcome code."))
             lead = self.env["crm.lead"].browse(vals.get("lead_id"))
+            self._check_not_masked(lead, self.env["res.partner"].browse(vals.get("partner_id")))
             if lead:
                 vals.setdefault("partner_id", lead.partner_id.id)
                 vals.setdefault("team_id", lead.team_id.id)
@@ -76,6 +77,14 @@ class CrmCallLog(models.Model):
         for call in calls:
             call._apply_effect()
         return calls
+
+    def _check_not_masked(self, lead, partner):
+        """A deal in the public pool is claimed before it is called: logging a call on it (or on its customer)
+        would store, and show the caller, the number the pool hides."""
+        if lead._pool_masked_ids() or partner._sfcn_masked_ids():
+            raise UserError(self.env._(
+                "%(deal)s is in the public pool: claim it before you call the customer.",
+                deal=(lead or partner).sudo().display_name))
 
     def _apply_effect(self):
         """Apply the outcome's effect kind with its parameters, then record the follow-up. A call

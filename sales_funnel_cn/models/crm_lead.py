@@ -32,7 +32,9 @@ class CrmLead(models.Model):
     def _mark_followup(self, when=None):
         """Record a follow-up on these deals (calls, notes, activities done and stage changes call it)."""
         if self:
-            self.sudo().write({"date_last_followup": when or fields.Datetime.now()})
+            # never in the future: a follow-up date ahead would postpone the return to the public pool
+            now = fields.Datetime.now()
+            self.sudo().write({"date_last_followup": min(when, now) if when else now})
 
     def message_post(self, **kwargs):
         """A note or message written by someone, or an activity marked done, is a follow-up;

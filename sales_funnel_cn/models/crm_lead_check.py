@@ -2,6 +2,10 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from .sfcn_access import guard_create
+from .sfcn_access import guard_write
+from .sfcn_access import log_corrections
+
 
 class CrmLeadCheck(models.Model):
     _name = "crm.lead.check"
@@ -29,16 +33,22 @@ class CrmLeadCheck(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # who ticked and when is the system's to say (sfcn_access.SYSTEM_FIELDS)
+        guard_create(self, vals_list)
+        now = fields.Datetime.now()
+        vals_list = [dict(vals, user_id=self.env.uid, date=now) if vals.get("done") else vals for vals in vals_list]
         checks = super().create(vals_list)
         checks.filtered("done")._log_answer()
         return checks
 
     def write(self, vals):
+        changes = guard_write(self, vals)
         if "done" in vals:
             vals = dict(vals, user_id=self.env.uid, date=fields.Datetime.now(), needs_reconfirm=False)
         res = super().write(vals)
         if "done" in vals or "note" in vals:
             self._log_answer()
+        log_corrections(self, changes, thread_of=lambda check: check.lead_id)
         return res
 
     def _log_answer(self):

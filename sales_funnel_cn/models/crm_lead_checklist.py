@@ -223,7 +223,7 @@ class CrmLead(models.Model):
         self._sfcn_insert_rows(history, pairs, now, forced)
         flagged = self.filtered(lambda lead: lead.id in skipped)
         if flagged:
-            flagged.write({"gate_skipped": True})
+            flagged.sudo().write({"gate_skipped": True})  # a system flag (sfcn_access.SYSTEM_FIELDS)
             for lead in flagged:
                 items_html = Markup("").join(Markup("<li>%s</li>") % label for label in skipped[lead.id])
                 if forced:

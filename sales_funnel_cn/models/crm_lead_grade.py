@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
 from .crm_lead_key_person import DECISION_ROLES
+from .sfcn_access import is_trusted
 
 CUSTOMER_GRADES = [
     ("A", "A · Process Customer"),
@@ -189,7 +190,7 @@ class CrmLead(models.Model):
         if vals.get("date_decision"):
             self._check_date_decision_value(vals["date_decision"])
         override_keys = {"customer_grade_override", "customer_grade_override_reason"} & set(vals)
-        if override_keys and not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
+        if override_keys and not is_trusted(self.env):
             raise UserError(self.env._("Only sales managers may override the customer grade."))
         if "customer_grade_override" in vals and not vals["customer_grade_override"] \
                 and "customer_grade_override_reason" not in vals:

@@ -1,5 +1,4 @@
 import logging
-import re
 import socket
 from collections import defaultdict
 from datetime import datetime
@@ -19,31 +18,26 @@ from odoo.osv import expression
 from odoo.tools import format_datetime
 from odoo.tools import html_escape
 
+from .sfcn_access import is_trusted
+from .sfcn_masking import export_masked
+from .sfcn_masking import guard_domain
+from .sfcn_masking import mask_read
+from .sfcn_masking import strip_masked_order
+from .sfcn_masking import touches_masked
+
 _logger = logging.getLogger(__name__)
 
-MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc")
-# fields a search could reveal masked contact details through
+MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc",
+                 "call_phone_normalized", "call_suppression_note")
+# fields a search, a grouping or a sort could reveal masked contact details through
 MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion")
-
-
-def mask_contact(value):
-    """138****5678 for phone numbers, z***@example.com for e-mail addresses."""
-    if not value or not isinstance(value, str):
-        return value
-    if "@" in value:
-        local, _sep, domain = value.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    digits = re.sub(r"\D", "", value)
-    if len(digits) < 7:
-        return "****"
-    return f"{digits[:3]}****{digits[-4:]}"
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     pool_id = fields.Many2one(
-        "crm.pool", "Public Pool", compute="_compute_pool_id", store=True, readonly=False, index=True,
+        "crm.pool", "Public Pool", compute="_compute_pool_id", store=True, readonly=True, index=True,
         copy=False, help="The public pool (公海) the deal returns to when unassigned.")
     date_claimed = fields.Datetime(
         "Claimed On", copy=False, readonly=True,
@@ -82,7 +76,7 @@ class CrmLead(models.Model):
     @api.depends("user_id", "date_claimed", "create_date", "date_last_followup", "customer_grade",
                  "date_deadline", "pool_locked", "active", "probability", "stage_id.is_won",
                  "pool_id.followup_days", "pool_id.won_days", "pool_id.warning_days",
-                 "pool_id.exempt_future_decision", "pool_id.grade_rule_ids.grade",
+                 "pool_id.exempt_future_decision", "pool_id.exempt_max_days", "pool_id.grade_rule_ids.grade",
                  "pool_id.grade_rule_ids.followup_days", "pool_id.grade_rule_ids.won_days")
     def _compute_date_reclaim(self):
         now = fields.Datetime.now()
@@ -102,7 +96,9 @@ class CrmLead(models.Model):
             by_won = start + timedelta(days=won_days)
             date, rule = (by_followup, "followup") if by_followup <= by_won else (by_won, "not_won")
             if pool.exempt_future_decision and lead.date_deadline:
-                date = max(date, datetime.combine(lead.date_deadline + timedelta(days=1), time.min))
+                # the rep sets the expected closing date: the exemption (off by default) is capped by the pool
+                exempt = datetime.combine(lead.date_deadline + timedelta(days=1), time.min)
+                date = max(date, min(exempt, date + timedelta(days=pool.exempt_max_days)))
             lead.date_reclaim = date
             lead.reclaim_rule = rule
             lead.date_reclaim_warning = date - timedelta(days=pool.warning_days)
@@ -130,7 +126,7 @@ class CrmLead(models.Model):
         if self.env.su:
             return set()
         user = self.env.user
-        if user.has_group("sales_team.group_sale_manager"):
+        if user._sfcn_is_sales_manager():
             return set()
         masked = set()
         for lead in self.sudo():
@@ -139,16 +135,7 @@ class CrmLead(models.Model):
         return masked
 
     def _read_format(self, fnames, load="_classic_read"):
-        result = super()._read_format(fnames, load=load)
-        to_mask = [f for f in MASKED_FIELDS if f in fnames]
-        if to_mask and result:
-            masked_ids = self._pool_masked_ids()
-            if masked_ids:
-                for vals in result:
-                    if vals.get("id") in masked_ids:
-                        for fname in to_mask:
-                            vals[fname] = mask_contact(vals.get(fname))
-        return result
+        return mask_read(super()._read_format(fnames, load=load), fnames, MASKED_FIELDS, self._pool_masked_ids)
 
     def _pool_unmasked_domain(self):
         """Deals whose contact details the current user sees unmasked (owned, pool-less or pools they administer)."""
@@ -159,40 +146,28 @@ class CrmLead(models.Model):
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         """A salesperson who sees pooled deals' contact details masked must not find them by those details either
-        (searching ``phone ilike 138`` would leak the number): every condition on a masked field only matches
-        deals the user sees unmasked."""
-        if domain and not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
-            domain = expression.distribute_not(expression.normalize_domain(domain))
-            if any(expression.is_leaf(term) and isinstance(term[0], str)
-                   and term[0].split(".", 1)[0] in MASKED_SEARCH_FIELDS for term in domain):
-                unmasked = self._pool_unmasked_domain()
-                guarded = []
-                for term in domain:
-                    if expression.is_leaf(term) and isinstance(term[0], str) \
-                            and term[0].split(".", 1)[0] in MASKED_SEARCH_FIELDS:
-                        guarded += ["&", term, *unmasked]
-                    else:
-                        guarded.append(term)
-                domain = guarded
+        (searching ``phone ilike 138`` would leak the number), nor sort by them: every condition on a masked
+        field only matches deals the user sees unmasked, and sorts by a masked field are dropped."""
+        if not is_trusted(self.env):
+            order = strip_masked_order(order, MASKED_SEARCH_FIELDS)
+            domain = guard_domain(domain, MASKED_SEARCH_FIELDS, self._pool_unmasked_domain)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         """Grouping or aggregating by a masked field would show the values: only over deals seen unmasked."""
-        specs = [*groupby, *aggregates, *(term[0] for term in having if isinstance(term, list | tuple))]
-        if not self.env.su and any(isinstance(spec, str) and spec.split(":", 1)[0].split(".", 1)[0]
-                                   in MASKED_SEARCH_FIELDS for spec in specs) \
-                and not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not is_trusted(self.env) and touches_masked(groupby, aggregates, having, MASKED_SEARCH_FIELDS):
             domain = expression.AND([domain or [], self._pool_unmasked_domain()])
         return super()._read_group(domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset,
                                    limit=limit, order=order)
 
-    # ------------------------------------------------------------------ write gate and history
-    def _pool_is_manager(self):
-        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        return export_masked(self, super()._export_rows, fields, MASKED_FIELDS, self._pool_masked_ids(),
+                             _is_toplevel_call)
 
+    # ------------------------------------------------------------------ write gate and history
     def _pool_check_write(self, vals):
-        if self._pool_is_manager() or self.env.context.get("sfcn_pool_bypass"):
+        if is_trusted(self.env):
             return
         if {"pool_locked", "pool_lock_reason"} & set(vals):
             raise AccessError(self.env._("Only sales managers can lock or unlock deals against the public pool."))
@@ -240,21 +215,39 @@ class CrmLead(models.Model):
             if vals.get("active") is False or "stage_id" in vals:
                 self._pool_close_history_on_outcome()
             return result
+        # a salesperson change through write(): only a manager (or sudo) gets here (_pool_check_write)
+        return self._pool_write_owner(vals)
+
+    def _pool_set_owner(self, user, end_reason="reassigned", end_rule=False, start_reason="assigned",
+                        start_rule=False, prepared=False, extra_vals=None):
+        """Trusted path of claims, assignments, releases and the reclaim: give these deals to ``user``
+        (an empty recordset returns them to the pool) with the holding history's reasons. Private: called on
+        ``sudo()`` by code that has checked who may do it; no context key can reach it.
+
+        ``prepared``: the reclaim run already closed the holdings and kept the previous owners in SQL."""
+        vals = {"user_id": user.id or False, **(extra_vals or {})}
+        return self.sudo()._pool_write_owner(vals, end_reason=end_reason, end_rule=end_rule,
+                                             start_reason=start_reason, start_rule=start_rule, prepared=prepared)
+
+    # pylint: disable=super-method-mismatch
+    def _pool_write_owner(self, vals, end_reason="reassigned", end_rule=False, start_reason="assigned",
+                          start_rule=False, prepared=False):
+        """Write ``vals`` (with ``user_id``) and keep the holding history, previous owner and dates.
+
+        It writes through ``super().write``: below this class's own ``write`` (whose checks the trusted caller
+        already did) and the outermost system-field guard (the module's own values)."""
         new_user = vals["user_id"] or False
         changed = self.filtered(lambda lead: lead.user_id.id != new_user)
         if not changed:
             return super().write(vals)
         now = fields.Datetime.now()
-        ctx = self.env.context
-        end_reason, rule = ctx.get("sfcn_pool_end") or ("reassigned", False)
         history = self.env["crm.pool.history"].sudo()
-        # sfcn_pool_prepared: the reclaim run already closed the holdings and kept the previous owners in SQL
-        prepared = ctx.get("sfcn_pool_prepared")
         if not prepared:
             history.flush_model()
             self.env.cr.execute(
                 "UPDATE crm_pool_history SET date_end = %s, end_reason = %s, rule = COALESCE(%s, rule) "
-                "WHERE lead_id IN %s AND date_end IS NULL", [now, end_reason, rule or None, tuple(changed.ids)])
+                "WHERE lead_id IN %s AND date_end IS NULL",
+                [now, end_reason, end_rule or None, tuple(changed.ids)])
             history.invalidate_model(["date_end", "end_reason", "rule"])
         changed_vals = dict(vals)
         if new_user:
@@ -273,10 +266,10 @@ class CrmLead(models.Model):
         if new_user:
             history.create([{
                 "lead_id": lead.id, "user_id": new_user, "pool_id": lead.pool_id.id, "date_start": now,
-                "start_reason": ctx.get("sfcn_pool_start", "assigned"),
-                "rule": ctx.get("sfcn_pool_start_rule"),
+                "start_reason": start_reason, "rule": start_rule,
             } for lead in changed])
         return result
+    # pylint: enable=super-method-mismatch
 
     def _pool_close_history_on_outcome(self):
         lost = self.filtered(lambda lead: not lead.active).with_context(active_test=False)
@@ -366,8 +359,7 @@ class CrmLead(models.Model):
         rule = False
         if over_cap:
             rule = self.env._("Holding cap overridden by %(manager)s", manager=self.env.user.name)
-        leads.with_context(sfcn_pool_bypass=True, sfcn_pool_start="claimed" if mode == "claim" else "assigned",
-                           sfcn_pool_start_rule=rule).write({"user_id": user.id})
+        leads._pool_set_owner(user, start_reason="claimed" if mode == "claim" else "assigned", start_rule=rule)
         if mode == "claim":
             body = self.env._("Claimed from the public pool by %(user)s", user=user.name)
         else:
@@ -433,7 +425,7 @@ class CrmLead(models.Model):
         return pool, held
 
     def _pool_assign(self, user, override=False):
-        if not self.env.user.has_group("sales_team.group_sale_manager") and not all(
+        if not self.env.user._sfcn_is_sales_manager() and not all(
                 self.env.user in lead.pool_id.admin_ids for lead in self.sudo()):
             raise AccessError(self.env._("Only sales managers and pool administrators can assign pooled deals."))
         return self._pool_take(user, mode="assign", override=override)
@@ -443,7 +435,7 @@ class CrmLead(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give a reason to release a deal to the public pool."))
-        is_manager = self._pool_is_manager()
+        is_manager = is_trusted(self.env)
         self.env.flush_all()
         if self:
             self.env.cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(self.ids)])
@@ -456,7 +448,7 @@ class CrmLead(models.Model):
                 raise UserError(self.env._("You can only release your own deals (%(deal)s).", deal=lead.name))
             if not lead.pool_id:
                 raise UserError(self.env._("Deal %(deal)s has no public pool to return to.", deal=lead.name))
-        leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("released", reason)).write({"user_id": False})
+        leads._pool_set_owner(self.env["res.users"], end_reason="released", end_rule=reason)
         leads._pool_log(dict.fromkeys(
             leads, self.env._("Released to the public pool by %(user)s: %(reason)s",
                               user=self.env.user.name, reason=reason)))
@@ -534,9 +526,8 @@ class CrmLead(models.Model):
             self.env["crm.pool.history"].invalidate_model(["date_end", "end_reason", "rule", "write_date", "write_uid"])
             leads = self.sudo().browse(ids)
             leads.invalidate_recordset(["pool_previous_user_id"])
-            leads.with_context(sfcn_pool_bypass=True, sfcn_pool_end=("reclaimed", None), sfcn_pool_prepared=True,
-                               tracking_disable=True, mail_notrack=True).write(
-                {"user_id": False, "pool_reclaim_notify": True})
+            leads.with_context(tracking_disable=True, mail_notrack=True)._pool_set_owner(
+                self.env["res.users"], end_reason="reclaimed", prepared=True, extra_vals={"pool_reclaim_notify": True})
             self._pool_log(dict(zip(leads, texts, strict=True)))
         # counted after every batch, not only after a full one: rows skipped because another transaction
         # held their lock (a release, a claim) are still due and must be tried again
@@ -552,7 +543,7 @@ class CrmLead(models.Model):
     @api.model
     def action_pool_reclaim_now(self, batch_size=1000):
         """Run one reclaim batch now (sales managers): what the scheduled action does on each call."""
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user._sfcn_is_sales_manager():
             raise AccessError(self.env._("Only sales managers can run the reclaim."))
         return list(self._cron_pool_reclaim(batch_size=int(batch_size)))
 
@@ -628,7 +619,7 @@ class CrmLead(models.Model):
     @api.model
     def action_pool_reclaim_preview(self):
         """Dry run for pool administrators: the deals the next reclaim run would return to the pool."""
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user._sfcn_is_sales_manager():
             raise AccessError(self.env._("Only sales managers can preview the reclaim run."))
         self.env.flush_all()
         self.env.cr.execute(self._pool_reclaim_candidates_query(), [fields.Datetime.now()])

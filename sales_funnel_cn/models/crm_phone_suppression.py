@@ -71,7 +71,7 @@ class CrmPhoneSuppression(models.Model):
 
     def action_clear(self):
         """Managers clear a flag; the record stays (archived) with who and when, and leads log it."""
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user._sfcn_is_sales_manager():
             raise AccessError(self.env._("Only sales managers can clear a suppressed number."))
         now = fields.Datetime.now()
         for rec in self.filtered("active"):

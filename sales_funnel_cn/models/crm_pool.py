@@ -44,9 +44,13 @@ class CrmPool(models.Model):
         "Claim Delay (hours)", default=0,
         help="A freshly pooled deal can be claimed only after this delay.")
     exempt_future_decision = fields.Boolean(
-        "Exempt Deals With a Future Decision Date", default=True,
-        help="A deal whose expected closing date (agreed decision date) is in the future is not "
-             "reclaimed before that date.")
+        "Exempt Deals With a Future Decision Date", default=False,
+        help="A deal whose expected closing date is in the future is not reclaimed before that date, at most "
+             "'Exemption Cap' days later than its rule says. The salesperson sets the expected closing date: "
+             "a manager's lock (with a reason) is the way to keep a deal out of the pool for longer.")
+    exempt_max_days = fields.Integer(
+        "Exemption Cap (days)", default=14,
+        help="How many days at most a future expected closing date may postpone the return to the pool.")
     grade_rule_ids = fields.One2many("crm.pool.grade.rule", "pool_id", string="Rules per Grade")
     lead_ids = fields.One2many("crm.lead", "pool_id", string="Deals")
     pooled_count = fields.Integer("Deals in Pool", compute="_compute_pooled_count")
@@ -56,11 +60,11 @@ class CrmPool(models.Model):
     ]
 
     @api.constrains("followup_days", "won_days", "warning_days", "holding_cap", "daily_claim_cap",
-                    "cooldown_days", "claim_delay_hours")
+                    "cooldown_days", "claim_delay_hours", "exempt_max_days")
     def _check_positive(self):
         for pool in self:
             if min(pool.followup_days, pool.won_days, pool.holding_cap, pool.daily_claim_cap) <= 0 \
-                    or min(pool.warning_days, pool.cooldown_days, pool.claim_delay_hours) < 0:
+                    or min(pool.warning_days, pool.cooldown_days, pool.claim_delay_hours, pool.exempt_max_days) < 0:
                 raise ValidationError(self.env._(
                     "Pool %(pool)s: days and caps must be positive numbers.", pool=pool.name))
 
@@ -94,7 +98,7 @@ class CrmPool(models.Model):
 
     def _is_admin(self, user):
         self.ensure_one()
-        return user in self.admin_ids or user.has_group("sales_team.group_sale_manager")
+        return user in self.admin_ids or user._sfcn_is_sales_manager()
 
     def _days_for_grade(self, grade):
         """(follow-up days, days to win) for a customer grade."""

@@ -8,3 +8,11 @@ class ResUsers(models.Model):
     # Bumped by every claim/assignment for the user, in the claiming transaction: concurrent claims for the
     # same user then conflict on this row and PostgreSQL serialises them (the loser is retried).
     sfcn_pool_claim_seq = fields.Integer(copy=False, readonly=True, groups="base.group_system")
+
+    def _sfcn_is_sales_manager(self):
+        """THE answer, for the whole module, to "is this user a sales manager" (Sales / Administrator).
+
+        Code that asks it about the current request uses ``sfcn_access.is_trusted(env)``, which also
+        trusts the superuser environment (crons, and trusted code running on ``sudo()``)."""
+        self.ensure_one()
+        return self.has_group("sales_team.group_sale_manager")

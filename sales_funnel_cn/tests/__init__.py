@@ -1,5 +1,7 @@
 from . import test_call_outcome
+from . import test_context_keys
 from . import test_customer_grade
+from . import test_enforce
 from . import test_foundation
 from . import test_funnel_export
 from . import test_funnel_plan

@@ -199,8 +199,20 @@ class TestPool(SalesFunnelCommon):
         won = self._held("Won", days_claimed=40, days_followup=20, stage_id=won_stage.id)
         decision = self._held("Decision", days_claimed=40, days_followup=20,
                               date_deadline=fields.Date.today() + timedelta(days=5))
+        # the rep sets the expected closing date: ten years ahead buys at most the pool's cap (14 days)
+        far = self._held("Far decision", days_claimed=40, days_followup=30,
+                         date_deadline=fields.Date.today() + timedelta(days=3650))
+        self.assertFalse(self.pool.exempt_future_decision, "the exemption is off by default")
+        self.env["crm.lead"]._pool_reclaim_all()
+        self.assertFalse((decision | far).user_id, "no exemption by default")
+        self.pool.write({"exempt_future_decision": True, "exempt_max_days": 14})
+        for deal, followup in ((decision, 20), (far, 30)):
+            deal._pool_set_owner(self.rep)
+            deal.write({"date_claimed": self.now - timedelta(days=40),
+                        "date_last_followup": self.now - timedelta(days=followup)})
         self.env["crm.lead"]._pool_reclaim_all()
         self.assertEqual((locked | won | decision).user_id, self.rep)
+        self.assertFalse(far.user_id, "a far expected closing date is capped")
         self.pool.exempt_future_decision = False
         self.env["crm.lead"]._pool_reclaim_all()
         self.assertFalse(decision.user_id)

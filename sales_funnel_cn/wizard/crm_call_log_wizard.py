@@ -30,12 +30,20 @@ class CrmCallLogWizard(models.TransientModel):
     def _compute_phone(self):
         for wizard in self:
             lead, partner = wizard.lead_id, wizard.partner_id
+            # a stored compute runs as superuser: ask as the user who opened the dialog
+            if lead.with_env(self.env(su=False))._pool_masked_ids() \
+                    or partner.with_env(self.env(su=False))._sfcn_masked_ids():
+                wizard.phone = False  # the pool hides it: the call is refused until the deal is claimed
+                continue
             wizard.phone = lead.phone or lead.mobile or partner.phone or partner.mobile \
                 or lead.partner_id.phone or wizard.phone
 
     @api.depends("phone", "partner_id", "lead_id")
     def _compute_warning(self):
         for wizard in self:
+            if wizard.lead_id._pool_masked_ids() or wizard.partner_id._sfcn_masked_ids():
+                wizard.warning = False
+                continue
             found = self.env["crm.phone.suppression"]._find(
                 [normalize_phone(wizard.phone)], wizard.partner_id | wizard.lead_id.partner_id)
             wizard.warning = "; ".join(s._describe() for s in found) or False
