@@ -19,10 +19,10 @@ class CrmFunnelTemplateStage(models.Model):
         [("block", "Block"), ("warn", "Warn"), ("off", "Off")], string="Checklist Gate",
         default="block", required=True)
     checks = fields.Text("Checklist", translate=True, help="One required check per line.")
-    optional_checks = fields.Text("Optional Checks", translate=True, help="One optional check per line.")
+    optional_checks = fields.Text(translate=True, help="One optional check per line.")
     check_help = fields.Text("Checks Help", translate=True, help="Help shown with each check of the stage.")
-    coaching_prompts = fields.Text("Coaching Questions", translate=True)
-    core_skills = fields.Text("Core Skills", translate=True)
+    coaching_prompts = fields.Text("Coaching Questions", translate=True, help="Shown on the deal at this stage.")
+    core_skills = fields.Text(translate=True, help="Skills a rep needs at this milestone; shown on the deal.")
 
     def _check_texts(self):
         """Required checks then optional ones, one per line: [(text, required)]."""

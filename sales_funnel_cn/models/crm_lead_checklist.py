@@ -10,7 +10,6 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-
 OVERRIDE_KEY = "sfcn_gate_override"
 
 
@@ -200,15 +199,16 @@ class CrmLead(models.Model):
         stage_ids = stages.sudo()._search(search_domain, order=stages._order)
         return stages.browse(stage_ids)
 
-    @api.depends(lambda self: ["stage_id", "team_id"] + self._pls_get_safe_fields())
+    @api.depends(lambda self: ["stage_id", "team_id", *self._pls_get_safe_fields()])
     def _compute_probabilities(self):
         """A stage whose probability follows the stage gives it on every path, the form's included
         (the form would otherwise show and save the predicted probability)."""
-        super()._compute_probabilities()
+        res = super()._compute_probabilities()
         for lead in self:
             stage = lead.stage_id
             if stage.fixed_probability and not stage.is_won and lead.active:
                 lead.probability = stage.stage_probability
+        return res
 
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
@@ -280,16 +280,15 @@ class CrmLead(models.Model):
         """Moving deals to a team that runs a funnel template maps each deal whose stage that pipeline does
         not show to the stage of nearest probability (one logged move per deal, not gated: the deal keeps
         what it had verified). Returns None when there is nothing to map."""
-        pipeline, own = self._sfcn_pipeline(vals["team_id"])
-        if not own:
-            return None
+        pipeline = self._sfcn_pipeline(vals["team_id"])[0]
         ids = {s.id for s in pipeline}
         to_map = self.filtered(lambda lead: lead.stage_id and lead.stage_id.id not in ids)
         stage_val = vals.get("stage_id")
         if not to_map and (not stage_val or stage_val in ids):
             return None
         rest = {k: v for k, v in vals.items() if k != "stage_id"}
-        to_map._sfcn_move_stage_mapped(pipeline, self.env._("Sales team changed"), rest)
+        to_map._sfcn_move_stage_mapped(pipeline, self.env._("Sales team changed"), rest,
+                                       gate_team=vals["team_id"])
         others = self - to_map
         if others:
             others.write(rest)
@@ -297,16 +296,22 @@ class CrmLead(models.Model):
             self.write({"stage_id": stage_val})
         return True
 
-    def _sfcn_move_stage_mapped(self, pipeline, reason, vals=None):
-        """Trusted code only: put each deal on the stage of nearest probability of a pipeline, logged,
-        never gated (a mapping, not a step forward)."""
+    def _sfcn_move_stage_mapped(self, pipeline, reason, vals=None, gate_team=None):
+        """Trusted code only: put each deal on the stage of nearest probability of a pipeline, logged.
+
+        A template applied by a manager is never gated (a mapping, not a step forward). A deal a rep moves
+        to another team (gate_team) must hold the checks of the new pipeline up to the mapped stage: a
+        detour through a team without checklists cannot win a deal."""
         groups = {}
         for lead in self:
             won = lead.stage_id.is_won or (lead.probability >= 100 and lead.active)
             stage = self._sfcn_nearest_stage(pipeline, lead.probability, won)
             groups.setdefault(stage.id, self.browse())
             groups[stage.id] |= lead
+        manager = self.env.user.has_group("sales_team.group_sale_manager")
         for stage_id, leads in groups.items():
+            if gate_team is not None and not manager:
+                leads._sfcn_gate(self.env["crm.stage"].browse(stage_id), team_id=gate_team, from_start=True)
             override = _GateOverride("mapped", reason, leads.ids, stage_id)
             leads.with_context(**{OVERRIDE_KEY: override}).write(dict(vals or {}, stage_id=stage_id))
         return groups
@@ -357,7 +362,7 @@ class CrmLead(models.Model):
                 gated.append(s)
         return gated
 
-    def _sfcn_gate(self, new_stage, creating=False, team_id=None, override=None):
+    def _sfcn_gate(self, new_stage, creating=False, team_id=None, override=None, from_start=False):
         """Check the required items a move to new_stage needs (see _sfcn_gated_stages).
 
         Returns {lead_id: [check ids missing]} for moves allowed despite missing items (warn gate, forced by
@@ -365,6 +370,29 @@ class CrmLead(models.Model):
         stages and checklists come from caches, answers in one query."""
         if override and override.kind == "mapped":
             return {}
+        plan = self._sfcn_gate_plan(new_stage, team_id, creating or from_start)
+        if not plan:
+            return {}
+        answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
+        blocked, skipped, warned = {}, {}, {}
+        ask = self.env.context.get("sfcn_gate_ask")  # presentation only: the web client asks before a warn move
+        for lead, items in plan:
+            for stage, e in items:
+                if answers.get((lead.id, e.check_id)):
+                    continue
+                if override or stage.gate_mode != "block":
+                    skipped.setdefault(lead.id, []).append(e.check_id)
+                if not override and stage.gate_mode == "block":
+                    blocked.setdefault(lead, []).append(e.check_id)
+                elif not override and ask:
+                    warned.setdefault(lead, []).append(e.check_id)
+        if blocked or warned:
+            self._sfcn_raise_gate(new_stage, blocked or warned, "block" if blocked else "warn")
+        return skipped
+
+    def _sfcn_gate_plan(self, new_stage, team_id, from_start):
+        """[(lead, [(stage entry, check entry)])]: the required checks each deal needs for the move; refuses
+        a stage its team's funnel does not show."""
         stage_map = {s.id: s for s in self.env["crm.stage"]._sfcn_stage_map()}
         target = stage_map.get(new_stage.id)
         new_key = _stage_key(new_stage)
@@ -383,31 +411,12 @@ class CrmLead(models.Model):
                     stage=new_stage.display_name, team=self.env["crm.team"].browse(tid).display_name))
             if target is None:
                 continue
-            old_key = None if creating or not lead.stage_id else _stage_key(lead.stage_id)
+            old_key = None if from_start or not lead.stage_id else _stage_key(lead.stage_id)
             gated = self._sfcn_gated_stages(pipeline, old_key, new_key)
             items = [(s, e) for s in gated for e in items_by_stage.get(s.id, ()) if e.required]
             if items:
                 plan.append((lead, items))
-        if not plan:
-            return {}
-        answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
-        blocked, skipped, warned = {}, {}, {}
-        ask = self.env.context.get("sfcn_gate_ask")  # presentation only: the web client asks before a warn move
-        for lead, items in plan:
-            for stage, e in items:
-                if answers.get((lead.id, e.check_id)):
-                    continue
-                if override:
-                    skipped.setdefault(lead.id, []).append(e.check_id)
-                elif stage.gate_mode == "block":
-                    blocked.setdefault(lead, []).append(e.check_id)
-                else:
-                    skipped.setdefault(lead.id, []).append(e.check_id)
-                    if ask:
-                        warned.setdefault(lead, []).append(e.check_id)
-        if blocked or warned:
-            self._sfcn_raise_gate(new_stage, blocked or warned, "block" if blocked else "warn")
-        return skipped
+        return plan
 
     def _sfcn_raise_gate(self, new_stage, missing, mode):
         checks = self.env["crm.stage.check"].sudo()
@@ -561,6 +570,11 @@ class CrmLead(models.Model):
             for stage_id in (lead.stage_id.id, nxt):
                 pairs.extend((lead.id, e.check_id) for e in items_by_stage.get(stage_id, ()))
         self._sfcn_insert_rows(history, pairs, now, forced)
+        self._sfcn_log_gate_moves(skipped, override)
+
+    def _sfcn_log_gate_moves(self, skipped, override):
+        """Flag and log the moves made with checks missing (warn, forced) and the forced or mapped moves."""
+        forced = override.reason if override and override.kind in ("forced", "mapped") else None
         flagged = self.filtered(lambda lead: lead.id in skipped)
         checks = self.env["crm.stage.check"].sudo()
         if flagged:

@@ -36,7 +36,7 @@ class CrmStage(models.Model):
     coaching_prompts = fields.Text(
         "Coaching Questions", translate=True,
         help="Questions a manager asks about a deal at this stage; shown on the deal.")
-    core_skills = fields.Text("Core Skills", translate=True, help="Skills a rep needs to move deals on from here.")
+    core_skills = fields.Text(translate=True, help="Skills a rep needs to move deals on from here.")
     check_ids = fields.One2many("crm.stage.check", "stage_id", string="Checklist")
     funnel_template_id = fields.Many2one("crm.funnel.template", ondelete="set null")
 
@@ -44,7 +44,7 @@ class CrmStage(models.Model):
     @tools.ormcache()
     def _sfcn_stage_map(self):
         """Every stage with what the gate and the team pipelines need (cached; cleared when stages change)."""
-        stages = self.sudo().search([])
+        stages = self.sudo().search([("id", "!=", 0)])
         return tuple(StageEntry(s.id, (s.sequence, s.id), s.team_id.id, s.funnel_template_id.id, s.is_won,
                                 s.fixed_probability, s.stage_probability, s.gate_mode, s.gate_timing)
                      for s in stages.sorted(lambda s: (s.sequence, s.id)))

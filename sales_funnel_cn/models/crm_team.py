@@ -8,7 +8,7 @@ class CrmTeam(models.Model):
     _inherit = "crm.team"
 
     funnel_template_id = fields.Many2one(
-        "crm.funnel.template", string="Funnel Template",
+        "crm.funnel.template",
         help="The team's pipeline: with a template, the team sees only the template's stages. Apply it to "
              "create the stages and map the team's deals.")
 

@@ -62,9 +62,9 @@ class TestStageGatePaths(SalesFunnelCommon):
         result = self.env["crm.lead"].with_user(self.rep).load(fields_, [row])
         self.assertFalse(result["ids"])
         self.assertIn(self.s75.check_ids[0].name, " ".join(m["message"] for m in result["messages"]))
-        result = self.env["crm.lead"].with_user(self.rep).load(fields_ + ["sfcn_historical"], [row + ["1"]])
+        result = self.env["crm.lead"].with_user(self.rep).load([*fields_, "sfcn_historical"], [[*row, "1"]])
         self.assertFalse(result["ids"])
-        result = self.env["crm.lead"].with_user(self.manager).load(fields_ + ["sfcn_historical"], [row + ["1"]])
+        result = self.env["crm.lead"].with_user(self.manager).load([*fields_, "sfcn_historical"], [[*row, "1"]])
         self.assertFalse(result["messages"])
         lead = self.env["crm.lead"].browse(result["ids"])
         self.assertEqual(lead.stage_id, self.s75)
@@ -190,3 +190,18 @@ class TestStageGatePaths(SalesFunnelCommon):
         moved.with_user(self.manager).write({"team_id": self.team.id})
         self.assertEqual(moved.stage_id, self.s75)
         self.assertEqual(moved.stage_history_ids.sorted("id")[-1].stage_to_id, self.s75)
+
+    def test_team_detour_cannot_win_a_deal(self):
+        """A rep moves a deal to a team without checklists, wins it there on Odoo's stages, and moves it
+        back: the mapping back into the funnel is gated like a new deal entering at that stage."""
+        plain = self.env["crm.team"].create({
+            "name": "普通组", "crm_team_member_ids": [Command.create({"user_id": self.rep.id})]})
+        deal = self._deal("绕行")
+        deal.with_user(self.rep).write({"team_id": plain.id})
+        self.assertIn(deal.stage_id, self.generic, "mapped onto the plain team's pipeline")
+        deal.with_user(self.rep).write({"stage_id": self.generic.filtered("is_won")[:1].id})
+        self.assertEqual(deal.probability, 100)
+        with self.assertRaises(UserError) as err:
+            deal.with_user(self.rep).write({"team_id": self.team.id})
+        self.assertIn(self.s100.check_ids.name, str(err.exception))
+        self.assertEqual(deal.team_id, plain)
