@@ -32,6 +32,14 @@ export class StageGateDialog extends Component {
         return (args && args.length && args[0]) || this.props.message;
     }
 
+    get intro() {
+        return _t(
+            "Tick what holds for %s, with the evidence, to move it to %s.",
+            this.gate.lead_name,
+            this.gate.stage_name
+        );
+    }
+
     get missing() {
         return this.state.items.filter((item) => item.required && !item.done);
     }
