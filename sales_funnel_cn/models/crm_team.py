@@ -21,9 +21,18 @@ class CrmTeam(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        default = int(self.env["ir.config_parameter"].sudo().get_param(
+            "sales_funnel_cn.default_funnel_template_id", 0) or 0)
+        template = self.env["crm.funnel.template"].sudo().browse(default).exists()
+        if template:
+            vals_list = [dict(vals, funnel_template_id=vals.get("funnel_template_id", template.id))
+                         for vals in vals_list]
         teams = super().create(vals_list)
         if any(vals.get("funnel_template_id") for vals in vals_list):
             self.env.registry.clear_cache()
+            for team in teams.filtered("funnel_template_id"):
+                # a new team has no deals: its template's stages are its pipeline from the start
+                team.funnel_template_id.sudo().action_apply(team.sudo())
         return teams
 
     def write(self, vals):

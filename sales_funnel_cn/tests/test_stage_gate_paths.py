@@ -150,6 +150,11 @@ class TestStageGatePaths(SalesFunnelCommon):
         self.assertEqual([g["stage_id"][0] for g in groups], self.stages.ids)
         deal = self._deal("状态栏")
         self.assertEqual(deal.sfcn_stage_ids, self.stages)
+        funnel = self.env["crm.lead.funnel.report"]._funnel([("team_id", "=", self.team.id)])
+        self.assertEqual([row[0] for row in funnel], list(self.s10),
+                         "the report shows the team's funnel only (no generic stage reached before 10 %)")
+        history = self.env["crm.lead.stage.history"].search([("lead_id", "=", deal.id)])
+        self.assertTrue(history and history.stage_to_id <= self.stages)
         other_team = self.env["crm.team"].create({"name": "无模板组"})
         other = self._new_deal("通用", team_id=other_team.id)
         self.assertEqual(other.sfcn_stage_ids, self.generic | self.env["crm.stage"].search(
@@ -190,6 +195,16 @@ class TestStageGatePaths(SalesFunnelCommon):
         moved.with_user(self.manager).write({"team_id": self.team.id})
         self.assertEqual(moved.stage_id, self.s75)
         self.assertEqual(moved.stage_history_ids.sorted("id")[-1].stage_to_id, self.s75)
+
+    def test_settings_template_for_new_teams(self):
+        settings = self.env["res.config.settings"].create({"sfcn_default_funnel_template_id": self.template.id})
+        settings.execute()
+        team = self.env["crm.team"].create({"name": "新团队"})
+        self.assertEqual(team.funnel_template_id, self.template)
+        stages = self.env["crm.stage"].search([("team_id", "=", team.id)])
+        self.assertEqual(stages.mapped("stage_probability"), [10, 25, 50, 75, 90, 100])
+        deal = self._new_deal("新团队商机", team_id=team.id)
+        self.assertEqual(deal.stage_id, stages[0], "a new deal starts at the team's first funnel stage")
 
     def test_team_detour_cannot_win_a_deal(self):
         """A rep moves a deal to a team without checklists, wins it there on Odoo's stages, and moves it
