@@ -506,8 +506,23 @@ class CrmLead(models.Model):
 
     @api.model
     def _sfcn_demo_answer_team_checks(self, team_id):
-        """Demo data: the team's deals answer their checks consistently with their stage."""
-        deals = self.with_context(active_test=False).search([("team_id", "=", team_id), ("type", "=", "opportunity")])
+        """Demo data: the team's open deals fill its funnel like a real one (most at the first stage, fewer
+        at each later one), and every deal answers the checks of the stages it has reached."""
+        deals = self.with_context(active_test=False).search(
+            [("team_id", "=", team_id), ("type", "=", "opportunity")], order="id")
+        pipeline = self._sfcn_pipeline(team_id)[0]
+        open_stages = [s for s in pipeline if not s.is_won]
+        todo = deals.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
+        shares = list(range(len(open_stages), 0, -1))  # 6:5:4:3:2 ... of the open deals
+        position = 0
+        for stage, share in zip(open_stages, shares, strict=True):
+            count = round(len(todo) * share / sum(shares)) if stage != open_stages[-1] else len(todo) - position
+            group = todo[position:position + count]
+            position += count
+            group = group.filtered(lambda lead, st=stage: lead.stage_id.id != st.id)
+            if group:
+                override = _GateOverride("mapped", self.env._("Demo data"), group.ids, stage.id)
+                group.with_context(**{OVERRIDE_KEY: override}).write({"stage_id": stage.id})
         return deals._sfcn_answer_up_to_stage(self.env._("Confirmed with the customer"))
 
     def _sfcn_mark_historical(self, missing):
