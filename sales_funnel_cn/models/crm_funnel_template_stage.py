@@ -30,6 +30,16 @@ class CrmFunnelTemplateStage(models.Model):
         return [(t.strip(), True) for t in (self.checks or "").splitlines() if t.strip()] + [
             (t.strip(), False) for t in (self.optional_checks or "").splitlines() if t.strip()]
 
+    def _sfcn_copy_stage_translations(self, stage, langs):
+        """Give a stage created from this line the translations of the line's texts."""
+        self.ensure_one()
+        for fname, source in (("name", "name"), ("stage_description", "description"),
+                              ("coaching_prompts", "coaching_prompts"), ("core_skills", "core_skills")):
+            translations = {lang: self.with_context(lang=lang)[source] for lang in langs}
+            translations = {lang: text for lang, text in translations.items() if text}
+            if translations and stage[fname]:
+                stage.update_field_translations(fname, translations)
+
     def _sfcn_copy_check_translations(self, checks, langs):
         """Give the stage checks created from this line the translations of the line's check texts
         (matched line by line; a language whose text has another number of lines is skipped)."""

@@ -492,9 +492,9 @@ class CrmLead(models.Model):
         for e in self.env["crm.stage.check"]._sfcn_check_map():
             items_by_stage.setdefault(e.stage_id, []).append(e)
         for lead in self.filtered("stage_id"):
-            pipeline = self._sfcn_pipeline(lead.team_id.id)[0]
-            gated = self._sfcn_gated_stages(pipeline, None, _stage_key(lead.stage_id))
-            wanted = {e.check_id for s in gated for e in items_by_stage.get(s.id, ()) if e.required}
+            key = _stage_key(lead.stage_id)
+            reached = [s for s in self._sfcn_pipeline(lead.team_id.id)[0] if s.key <= key]
+            wanted = {e.check_id for s in reached for e in items_by_stage.get(s.id, ()) if e.required}
             rows = {r.check_id.id: r for r in lead.check_ids}
             for check_id in wanted:
                 row = rows.get(check_id)

@@ -196,6 +196,15 @@ class TestStageGatePaths(SalesFunnelCommon):
         self.assertEqual(moved.stage_id, self.s75)
         self.assertEqual(moved.stage_history_ids.sorted("id")[-1].stage_to_id, self.s75)
 
+    def test_language_loaded_later_reaches_template_stages(self):
+        """The demo team's funnel is applied before zh_CN is loaded: loading it translates the stages."""
+        self.assertNotEqual(self.s10.with_context(lang="zh_CN").name, "10% 目标客户", "zh_CN not loaded yet")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_funnel_cn"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()
+        self.assertEqual(self.s10.with_context(lang="zh_CN").name, "10% 目标客户")
+        self.assertEqual(self.s100.check_ids.with_context(lang="zh_CN").name, "合同签订，收到预付款")
+
     def test_settings_template_for_new_teams(self):
         settings = self.env["res.config.settings"].create({"sfcn_default_funnel_template_id": self.template.id})
         settings.execute()
