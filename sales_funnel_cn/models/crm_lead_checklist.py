@@ -194,9 +194,9 @@ class CrmLead(models.Model):
         pipeline action sets no default team)."""
         team_id = self.env.context.get("default_team_id")  # presentation only: which columns to show
         if not isinstance(team_id, int):
-            leaves = [leaf for leaf in (domain or []) if isinstance(leaf, (list, tuple)) and len(leaf) == 3
+            leaves = [leaf for leaf in (domain or []) if isinstance(leaf, list | tuple) and len(leaf) == 3
                       and leaf[0] == "team_id" and leaf[1] in ("=", "in")]
-            values = [v for leaf in leaves for v in (leaf[2] if isinstance(leaf[2], (list, tuple)) else [leaf[2]])]
+            values = [v for leaf in leaves for v in (leaf[2] if isinstance(leaf[2], list | tuple) else [leaf[2]])]
             team_id = values[0] if len(values) == 1 else self.env.user.sale_team_id.id
         template = self.env["crm.team"]._sfcn_team_templates().get(team_id) if isinstance(team_id, int) else None
         if not template:
