@@ -1,6 +1,6 @@
 """Stage changes through the checklist gate vs the same writes on plain crm.
 
-N single-deal stage writes (意向 -> 方案, every required check ticked, gate 'block') through the full
+N single-deal stage writes (意向 -> 方案, every required check of 方案 ticked, gate 'block') through the full
 crm.lead.write (gate + stage history + checklist rows), then the same N writes with the add-on's stage
 gate override bypassed (plain crm write). Prints both times, the ratio (goal <= 1.3x) and queries/write.
 The gated write also sets the stage's fixed probability, which spares crm its predictive-probability
@@ -31,12 +31,12 @@ def run(env, bench):
     stages = env.ref("sales_funnel_cn.funnel_template_b2b").action_apply(team)
     intent, proposal = stages[0], stages[1]
     _reset(env, leads, intent)
-    checks = intent.check_ids
+    checks = proposal.check_ids  # entry criteria: the stage entered is the one whose checks must hold
     env["crm.lead.check"].create([{"lead_id": lead_id, "check_id": c.id, "done": True}
                                   for lead_id in leads.ids for c in checks])
     env.flush_all()
     env.invalidate_all()
-    bench.figure("required checks on the passed stage", len(checks))
+    bench.figure("required checks of the stage entered", len(checks))
 
     with bench.measure(f"{n:,} stage writes, gate on") as gated:
         for lead in leads:

@@ -31,6 +31,7 @@
         "views/crm_pool_views.xml",
         "views/crm_lead_pool_views.xml",
         "wizard/crm_pool_wizard_views.xml",
+        "wizard/crm_funnel_template_apply_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_funnel_plan_views.xml",
         "views/crm_lead_funnel_report_views.xml",
@@ -40,8 +41,12 @@
     "demo": [
         "demo/crm_lead_demo.xml",
         "demo/sales_funnel_feature_demo.xml",
+        "demo/crm_funnel_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_funnel_cn/static/src/**/*",
+        ],
         "web.assets_tests": [
             "sales_funnel_cn/static/tests/tours/**/*",
         ],

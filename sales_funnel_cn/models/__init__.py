@@ -20,6 +20,7 @@ from . import crm_pool_history
 from . import crm_stage
 from . import crm_stage_check
 from . import crm_team
+from . import ir_module_module
 from . import mail_activity
 from . import mail_message
 from . import res_config_settings

@@ -10,9 +10,33 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+OVERRIDE_KEY = "sfcn_gate_override"
+
 
 def _stage_key(stage):
     return (stage.sequence, stage.id)
+
+
+class _GateOverride:
+    """A pass through the gate for given deals to a given stage, put in the context by trusted server code
+    only (forced move by a manager, template mapping, historical import). It is a Python object: JSON-RPC
+    cannot carry one, so no client can send it; any other value under the key is ignored."""
+
+    __slots__ = ("kind", "lead_ids", "reason", "stage_id")
+
+    def __init__(self, kind, reason, lead_ids, stage_id):
+        self.kind, self.reason, self.lead_ids, self.stage_id = kind, reason, frozenset(lead_ids), stage_id
+
+    def covers(self, leads, stage):
+        return stage.id == self.stage_id and set(leads.ids) <= self.lead_ids
+
+
+class StageGateError(UserError):
+    """The stage gate refused a move (or asks before a warn move); carries what the qualify dialog shows."""
+
+    def __init__(self, message, payload=None):
+        super().__init__(message)
+        self.context = {"sfcn_gate": payload} if payload else {}
 
 
 class CrmLead(models.Model):
@@ -27,6 +51,14 @@ class CrmLead(models.Model):
     gate_skipped = fields.Boolean(
         "Checklist Skipped", copy=False, readonly=True,
         help="The deal moved on while required checks were missing (warn gate or forced move).")
+    sfcn_historical = fields.Boolean(
+        "Entered Before the Checklist", copy=False,
+        help="Brought in by a sales manager at a later stage: the checks it never went through are marked "
+             "as entered before the checklist. Only a sales manager can set it (e.g. in an import).")
+    sfcn_stage_ids = fields.Many2many("crm.stage", compute="_compute_sfcn_stage_ids", string="Pipeline Stages")
+    stage_coaching = fields.Text(related="stage_id.coaching_prompts", string="Coaching Questions")
+    stage_core_skills = fields.Text(related="stage_id.core_skills", string="Core Skills")
+    stage_id_description = fields.Text(related="stage_id.stage_description", string="Stage Status")
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
     pause_until = fields.Date("Paused Until (暂缓)", copy=False, tracking=True)
     pause_reason = fields.Char(copy=False, tracking=True)
@@ -110,19 +142,120 @@ class CrmLead(models.Model):
             return domain
         return [("id", "not in", self.with_context(active_test=False)._search(domain))]
 
+    # ------------------------------------------------------------------ pipelines
+    @api.depends("team_id")
+    def _compute_sfcn_stage_ids(self):
+        Stage = self.env["crm.stage"]
+        for lead in self:
+            lead.sfcn_stage_ids = Stage.browse([s.id for s in self._sfcn_pipeline(lead.team_id.id)[0]])
+
+    @api.model
+    def _sfcn_pipeline(self, team_id):
+        """(stage entries of a team's pipeline in stage order, whether the team runs a funnel template).
+
+        A team that runs a funnel template sees only its template's stages; any other team keeps Odoo's
+        pipeline (the shared stages and its own)."""
+        stage_map = self.env["crm.stage"]._sfcn_stage_map()
+        template = self.env["crm.team"]._sfcn_team_templates().get(team_id or 0)
+        if template:
+            own = [s for s in stage_map if s.team_id == team_id and s.template_id == template]
+            if own:
+                return own, True
+        return [s for s in stage_map if not s.team_id or s.team_id == team_id], False
+
+    @api.model
+    def _sfcn_nearest_stage(self, pipeline, probability, won):
+        """The pipeline stage of nearest probability (a won deal goes to the pipeline's won stage)."""
+        if won:
+            won_stages = [s for s in pipeline if s.is_won]
+            if won_stages:
+                return won_stages[0]
+        candidates = [s for s in pipeline if not s.is_won] or pipeline
+        return min(candidates, key=lambda s: (abs((s.probability or 0.0) - (probability or 0.0)), s.key))
+
+    def _stage_find(self, team_id=False, domain=None, order="sequence, id", limit=1):
+        """A team running a funnel template finds its stages among its template's stages only."""
+        team_ids = ({team_id} if team_id else set()) | set(self.team_id.ids)
+        if len(team_ids) == 1:
+            tid = next(iter(team_ids))
+            template = self.env["crm.team"]._sfcn_team_templates().get(tid)
+            if template:
+                stages = self.env["crm.stage"].search(
+                    expression.AND([[("team_id", "=", tid), ("funnel_template_id", "=", template)],
+                                    list(domain or [])]), order=order, limit=limit)
+                if stages:
+                    return stages
+        return super()._stage_find(team_id=team_id, domain=domain, order=order, limit=limit)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """Kanban columns: a team running a funnel template shows its template's stages, not Odoo's. The team
+        is the context's default team, else the one the domain filters on, else the user's own team (Odoo 18's
+        pipeline action sets no default team)."""
+        team_id = self.env.context.get("default_team_id")  # presentation only: which columns to show
+        if not isinstance(team_id, int):
+            leaves = [leaf for leaf in (domain or []) if isinstance(leaf, list | tuple) and len(leaf) == 3
+                      and leaf[0] == "team_id" and leaf[1] in ("=", "in")]
+            values = [v for leaf in leaves for v in (leaf[2] if isinstance(leaf[2], list | tuple) else [leaf[2]])]
+            team_id = values[0] if len(values) == 1 else self.env.user.sale_team_id.id
+        template = self.env["crm.team"]._sfcn_team_templates().get(team_id) if isinstance(team_id, int) else None
+        if not template:
+            return super()._read_group_stage_ids(stages, domain)
+        search_domain = ["|", ("id", "in", stages.ids), "&", ("team_id", "=", team_id),
+                         ("funnel_template_id", "=", template)]
+        stage_ids = stages.sudo()._search(search_domain, order=stages._order)
+        return stages.browse(stage_ids)
+
+    @api.depends(lambda self: ["stage_id", "team_id", *self._pls_get_safe_fields()])
+    def _compute_probabilities(self):
+        """A stage whose probability follows the stage gives it on every path, the form's included
+        (the form would otherwise show and save the predicted probability)."""
+        res = super()._compute_probabilities()
+        for lead in self:
+            stage = lead.stage_id
+            if stage.fixed_probability and not stage.is_won and lead.active:
+                lead.probability = stage.stage_probability
+        return res
+
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("sfcn_historical") for vals in vals_list):
+            self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
+                                                "checklist."))
         stages = self.env["crm.stage"]
         for vals in vals_list:
             stage = stages.browse(vals.get("stage_id") or [])
-            if stage.fixed_probability and not stage.is_won and "probability" not in vals:
+            if stage.fixed_probability and not stage.is_won:
                 vals["probability"] = stage.stage_probability
         leads = super().create(vals_list)
-        leads._sfcn_after_stage_change({lead.id: (self.env["crm.stage"], False) for lead in leads})
+        by_stage = {}
+        for lead in leads.filtered("stage_id"):
+            by_stage.setdefault(lead.stage_id, self.browse())
+            by_stage[lead.stage_id] |= lead
+        skipped, historical = {}, {}
+        for stage, group in by_stage.items():
+            hist = group.filtered("sfcn_historical")
+            for part, kind in ((group - hist, None), (hist, "historical")):
+                if part:
+                    override = _GateOverride(kind, self.env._("Entered before the checklist"), part.ids,
+                                             stage.id) if kind else None
+                    result = part._sfcn_gate(stage, creating=True, override=override)
+                    (historical if kind else skipped).update(result)
+        leads._sfcn_after_stage_change({lead.id: (self.env["crm.stage"], False) for lead in leads}, skipped)
+        if historical:
+            leads.filtered(lambda lead: lead.id in historical)._sfcn_mark_historical(historical)
         return leads
 
     def write(self, vals):
+        if "sfcn_historical" in vals:
+            self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
+                                                "checklist."))
+        override = self._sfcn_override()
+        if "team_id" in vals and not (override and override.kind == "mapped"):
+            res = self._sfcn_switch_team(vals)
+            if res is not None:
+                return res
         if "stage_id" not in vals:
             return super().write(vals)
         if "check_ids" in vals:
@@ -133,13 +266,80 @@ class CrmLead(models.Model):
         moving = self.filtered(lambda lead: lead.stage_id != new_stage)
         if not moving:
             return super().write(vals)
+        if vals.get("sfcn_historical") and not override:
+            override = _GateOverride("historical", self.env._("Entered before the checklist"), moving.ids,
+                                     new_stage.id)
+        if override and not override.covers(moving, new_stage):
+            override = None
         previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
-        skipped, answers = moving._sfcn_gate(new_stage)
-        if new_stage.fixed_probability and not new_stage.is_won and "probability" not in vals:
+        skipped = moving._sfcn_gate(new_stage, team_id=vals.get("team_id"), override=override)
+        if new_stage.fixed_probability and not new_stage.is_won:
             vals = dict(vals, probability=new_stage.stage_probability)
         res = super().write(vals)
-        moving._sfcn_after_stage_change(previous, skipped, answers)
+        if override and override.kind == "historical":
+            moving._sfcn_after_stage_change(previous, {}, override)
+            moving._sfcn_mark_historical(skipped)
+        else:
+            moving._sfcn_after_stage_change(previous, skipped, override)
         return res
+
+    def _sfcn_switch_team(self, vals):
+        """Moving deals to a team that runs a funnel template maps each deal whose stage that pipeline does
+        not show to the stage of nearest probability (one logged move per deal, not gated: the deal keeps
+        what it had verified). Returns None when there is nothing to map."""
+        pipeline = self._sfcn_pipeline(vals["team_id"])[0]
+        ids = {s.id for s in pipeline}
+        to_map = self.filtered(lambda lead: lead.stage_id and lead.stage_id.id not in ids)
+        stage_val = vals.get("stage_id")
+        if not to_map and (not stage_val or stage_val in ids):
+            return None
+        rest = {k: v for k, v in vals.items() if k != "stage_id"}
+        to_map._sfcn_move_stage_mapped(pipeline, self.env._("Sales team changed"), rest,
+                                       gate_team=vals["team_id"])
+        others = self - to_map
+        if others:
+            others.write(rest)
+        if stage_val and stage_val in ids:
+            self.write({"stage_id": stage_val})
+        return True
+
+    def _sfcn_move_stage_mapped(self, pipeline, reason, vals=None, gate_team=None):
+        """Trusted code only: put each deal on the stage of nearest probability of a pipeline, logged.
+
+        A template applied by a manager is never gated (a mapping, not a step forward). A deal a rep moves
+        to another team (gate_team) must hold the checks of the new pipeline up to the mapped stage: a
+        detour through a team without checklists cannot win a deal."""
+        groups = {}
+        for lead in self:
+            won = lead.stage_id.is_won or (lead.probability >= 100 and lead.active)
+            stage = self._sfcn_nearest_stage(pipeline, lead.probability, won)
+            groups.setdefault(stage.id, self.browse())
+            groups[stage.id] |= lead
+        manager = self.env.user.has_group("sales_team.group_sale_manager")
+        for stage_id, leads in groups.items():
+            if gate_team is not None and not manager:
+                leads._sfcn_gate(self.env["crm.stage"].browse(stage_id), team_id=gate_team, from_start=True)
+            override = _GateOverride("mapped", reason, leads.ids, stage_id)
+            leads.with_context(**{OVERRIDE_KEY: override}).write(dict(vals or {}, stage_id=stage_id))
+        return groups
+
+    def _sfcn_move_stage_forced(self, stage, reason):
+        """A sales manager moves deals to a stage past the checklist, with a reason (logged, flagged)."""
+        self._sfcn_check_manager(self.env._("Only a sales manager can force a deal past its checklist."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("A reason is required to force a stage."))
+        override = _GateOverride("forced", reason, self.ids, stage.id)
+        return self.with_context(**{OVERRIDE_KEY: override}).write({"stage_id": stage.id})
+
+    def _sfcn_check_manager(self, message):
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(message)
+
+    def _sfcn_override(self):
+        """The gate override set by trusted server code (a Python object: no client can send one)."""
+        override = self.env.context.get(OVERRIDE_KEY)
+        return override if isinstance(override, _GateOverride) else None
 
     def _sfcn_read_answers(self, check_ids):
         """{(lead_id, check_id): done} for these deals and checks, in one query."""
@@ -151,59 +351,219 @@ class CrmLead(models.Model):
             [list(self.ids), list(check_ids)])
         return {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
 
-    def _sfcn_gate(self, new_stage):
-        """Check the required items of every stage a deal moves forward past.
-
-        Returns ({lead_id: [labels of missing checks]} for moves allowed despite missing items (warn gate
-        or forced by a manager), {(lead_id, check_id): done} answers read); raises UserError for blocked
-        moves. Constant number of queries: the stage checklists come from a cache, answers in one query."""
-        forced = self.env.context.get("sfcn_force_reason")
-        if forced and not self.env.user.has_group("sales_team.group_sale_manager"):
-            raise UserError(self.env._("Only a sales manager can force a deal past its checklist."))
-        cmap = self.env["crm.stage.check"]._sfcn_check_map()
-        new_key = _stage_key(new_stage)
-        candidates = []
-        old_keys = [_stage_key(s) for s in self.stage_id]
-        if old_keys and not new_stage.is_won and not self.env.context.get("sfcn_skip_gate"):
-            low = min(old_keys)
-            candidates = [e for e in cmap if e.required and e.gate_mode != "off" and not e.stage_is_won
-                          and low <= e.stage_key < new_key]
-        answers = self._sfcn_read_answers({e.check_id for e in candidates})
-        blocked, skipped = [], {}
-        for lead in self:
-            if not lead.stage_id:
+    def _sfcn_gated_stages(self, pipeline, old_key, new_key):
+        """Stages of a pipeline whose checks a move from old_key (None: a new deal, entering at the
+        pipeline's first stage) to new_key must satisfy: entry criteria of every stage entered or skipped,
+        exit criteria of every stage left or skipped. Backward moves: none."""
+        first = pipeline[0].key if pipeline else None
+        low = first if old_key is None else old_key
+        if low is None or new_key <= low:
+            return []
+        gated = []
+        for s in pipeline:
+            if s.gate_mode == "off":
                 continue
-            old_key = _stage_key(lead.stage_id)
-            for e in candidates:
-                if not (old_key <= e.stage_key < new_key) or answers.get((lead.id, e.check_id)):
+            if s.gate_timing == "entry" and low < s.key <= new_key:
+                gated.append(s)
+            elif s.gate_timing == "exit" and not s.is_won and low <= s.key < new_key:
+                gated.append(s)
+        return gated
+
+    def _sfcn_gate(self, new_stage, creating=False, team_id=None, override=None, from_start=False):
+        """Check the required items a move to new_stage needs (see _sfcn_gated_stages).
+
+        Returns {lead_id: [check ids missing]} for moves allowed despite missing items (warn gate, forced by
+        a manager, historical import); raises StageGateError for refused moves. Constant number of queries:
+        stages and checklists come from caches, answers in one query."""
+        if override and override.kind == "mapped":
+            return {}
+        plan = self._sfcn_gate_plan(new_stage, team_id, creating or from_start)
+        if not plan:
+            return {}
+        answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
+        blocked, skipped, warned = {}, {}, {}
+        ask = self.env.context.get("sfcn_gate_ask")  # presentation only: the web client asks before a warn move
+        for lead, items in plan:
+            for stage, e in items:
+                if answers.get((lead.id, e.check_id)):
                     continue
-                if lead.team_id and e.team_id and e.team_id != lead.team_id.id:
-                    continue
-                if e.gate_mode == "block" and not forced:
-                    blocked.append((lead, e.check_id))
-                else:
+                if override or stage.gate_mode != "block":
                     skipped.setdefault(lead.id, []).append(e.check_id)
+                if not override and stage.gate_mode == "block":
+                    blocked.setdefault(lead, []).append(e.check_id)
+                elif not override and ask:
+                    warned.setdefault(lead, []).append(e.check_id)
+        if blocked or warned:
+            self._sfcn_raise_gate(new_stage, blocked or warned, "block" if blocked else "warn")
+        return skipped
+
+    def _sfcn_gate_plan(self, new_stage, team_id, from_start):
+        """[(lead, [(stage entry, check entry)])]: the required checks each deal needs for the move; refuses
+        a stage its team's funnel does not show."""
+        stage_map = {s.id: s for s in self.env["crm.stage"]._sfcn_stage_map()}
+        target = stage_map.get(new_stage.id)
+        new_key = _stage_key(new_stage)
+        items_by_stage = {}
+        for e in self.env["crm.stage.check"]._sfcn_check_map():
+            items_by_stage.setdefault(e.stage_id, []).append(e)
+        pipelines, plan = {}, []
+        for lead in self:
+            tid = team_id if team_id is not None else lead.team_id.id
+            if tid not in pipelines:
+                pipelines[tid] = self._sfcn_pipeline(tid)
+            pipeline, own = pipelines[tid]
+            if own and new_stage.id not in {s.id for s in pipeline}:
+                raise UserError(self.env._(
+                    "The stage %(stage)s is not in the pipeline of the sales team %(team)s.",
+                    stage=new_stage.display_name, team=self.env["crm.team"].browse(tid).display_name))
+            if target is None:
+                continue
+            old_key = None if from_start or not lead.stage_id else _stage_key(lead.stage_id)
+            gated = self._sfcn_gated_stages(pipeline, old_key, new_key)
+            items = [(s, e) for s in gated for e in items_by_stage.get(s.id, ()) if e.required]
+            if items:
+                plan.append((lead, items))
+        return plan
+
+    def _sfcn_raise_gate(self, new_stage, missing, mode):
         checks = self.env["crm.stage.check"].sudo()
+        lines = "\n".join(
+            f"- {lead.name} / {check.stage_id.name}: {check.name}"
+            for lead, check_ids in missing.items() for check in checks.browse(check_ids))
+        if mode == "block":
+            message = self.env._(
+                "The deal cannot move forward: these required checks are not ticked:\n%(lines)s", lines=lines)
+        else:
+            message = self.env._(
+                "These required checks are not ticked:\n%(lines)s\nTick what holds, or go on and the deal is "
+                "flagged.", lines=lines)
+        payload = None
+        if len(missing) == 1:
+            lead = next(iter(missing))
+            payload = lead._sfcn_gate_payload(new_stage, next(iter(missing.values())), mode)
+        raise StageGateError(message, payload)
 
-        def label(check_id):
-            check = checks.browse(check_id)
-            return f"{check.stage_id.name}: {check.name}"
+    def _sfcn_gate_payload(self, new_stage, missing_ids, mode):
+        """What the qualify dialog shows: the target stage's checklist (optional items included) and the
+        missing items of the stages skipped on the way, with the deal's answers."""
+        self.ensure_one()
+        checks = self.env["crm.stage.check"].sudo().browse(missing_ids) | new_stage.sudo().check_ids
+        answers = {a.check_id.id: a for a in self.sudo().check_ids}
+        items = []
+        for check in checks.sorted(lambda c: (c.stage_id.sequence, c.stage_id.id, c.sequence, c.id)):
+            answer = answers.get(check.id)
+            items.append({
+                "check_id": check.id, "stage": check.stage_id.name, "name": check.name,
+                "help": check.help_text or "", "required": check.required,
+                "done": bool(answer and answer.done), "note": (answer and answer.note) or "",
+                "missing": check.id in missing_ids,
+            })
+        return {"lead_id": self.id, "lead_name": self.name, "stage_id": new_stage.id,
+                "stage_name": new_stage.name, "won": new_stage.is_won, "mode": mode, "items": items}
 
-        if blocked:
-            lines = "\n".join(f"- {lead.name} / {label(check_id)}" for lead, check_id in blocked)
-            raise UserError(self.env._(
-                "The deal cannot move forward: these required checks are not ticked:\n%(lines)s",
-                lines=lines))
-        return {lead_id: [label(c) for c in ids] for lead_id, ids in skipped.items()}, answers
+    def action_sfcn_qualify_and_move(self, stage_id, answers=None, proceed=False):
+        """Qualify in one step (the gate dialog): tick the answers given, then move the deal through the
+        same gate as any write. answers: [{"check_id": id, "done": bool, "note": str}].
 
-    def _sfcn_after_stage_change(self, previous, skipped=None, answers=None):
-        """Stage history, answers to re-confirm on backward moves, checklist rows of the new stage.
+        proceed=True lets a warn gate move on with what is still missing (flagged and logged); a block
+        gate still refuses, naming what is missing."""
+        self.ensure_one()
+        stage = self.env["crm.stage"].browse(int(stage_id)).exists()
+        if not stage:
+            raise UserError(self.env._("This stage no longer exists."))
+        self.check_access("write")
+        known = {c.id for c in self.env["crm.stage.check"].sudo().search([])}
+        rows = {a.check_id.id: a for a in self.check_ids}
+        for answer in answers or []:
+            check_id = int(answer.get("check_id") or 0)
+            if check_id not in known:
+                raise UserError(self.env._("Unknown checklist item."))
+            vals = {"done": bool(answer.get("done"))}
+            if answer.get("note") is not None:
+                vals["note"] = str(answer["note"])[:255]
+            row = rows.get(check_id)
+            if row:
+                if row.done != vals["done"] or ("note" in vals and (row.note or "") != vals["note"]):
+                    row.write(vals)
+            elif vals["done"] or vals.get("note"):
+                self.env["crm.lead.check"].create(dict(vals, lead_id=self.id, check_id=check_id))
+        lead = self.with_context(sfcn_gate_ask=not proceed)
+        lead.write({"stage_id": stage.id, "probability": 100} if stage.is_won else {"stage_id": stage.id})
+        return True
 
-        One INSERT whatever the number of deals or checks (history rows and missing checklist rows);
-        answers is kept for compatibility (existing answers are skipped by the INSERT itself)."""
+    def _sfcn_answer_up_to_stage(self, note=None):
+        """Trusted code (demo data, tests): answer the required checks of every gated stage a deal has
+        entered (its stage and the stages before it in its pipeline), as the current user."""
+        Check = self.env["crm.lead.check"].sudo()
+        items_by_stage = {}
+        for e in self.env["crm.stage.check"]._sfcn_check_map():
+            items_by_stage.setdefault(e.stage_id, []).append(e)
+        for lead in self.filtered("stage_id"):
+            key = _stage_key(lead.stage_id)
+            reached = [s for s in self._sfcn_pipeline(lead.team_id.id)[0] if s.key <= key]
+            wanted = {e.check_id for s in reached for e in items_by_stage.get(s.id, ()) if e.required}
+            rows = {r.check_id.id: r for r in lead.check_ids}
+            for check_id in wanted:
+                row = rows.get(check_id)
+                if row and not row.done:
+                    row.write({"done": True, "note": note or row.note})
+                elif not row:
+                    Check.create({"lead_id": lead.id, "check_id": check_id, "done": True, "note": note})
+        return True
+
+    @api.model
+    def _sfcn_demo_answer_team_checks(self, team_id):
+        """Demo data: the team's open deals fill its funnel like a real one (most at the first stage, fewer
+        at each later one), and every deal answers the checks of the stages it has reached."""
+        deals = self.with_context(active_test=False).search(
+            [("team_id", "=", team_id), ("type", "=", "opportunity")], order="id")
+        pipeline = self._sfcn_pipeline(team_id)[0]
+        open_stages = [s for s in pipeline if not s.is_won]
+        todo = deals.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
+        shares = list(range(len(open_stages), 0, -1))  # 6:5:4:3:2 ... of the open deals
+        position = 0
+        for stage, share in zip(open_stages, shares, strict=True):
+            count = round(len(todo) * share / sum(shares)) if stage != open_stages[-1] else len(todo) - position
+            group = todo[position:position + count]
+            position += count
+            group = group.filtered(lambda lead, st=stage: lead.stage_id.id != st.id)
+            if group:
+                override = _GateOverride("mapped", self.env._("Demo data"), group.ids, stage.id)
+                group.with_context(**{OVERRIDE_KEY: override}).write({"stage_id": stage.id})
+        return deals._sfcn_answer_up_to_stage(self.env._("Confirmed with the customer"))
+
+    def _sfcn_mark_historical(self, missing):
+        """Checks a deal brought in by a manager never went through: answered as "entered before the
+        checklist", by the manager, in the audit trail."""
+        note = self.env._("Entered before the checklist")
+        Check = self.env["crm.lead.check"].sudo()
+        rows = Check.search([("lead_id", "in", self.ids)])
+        by_key = {(r.lead_id.id, r.check_id.id): r for r in rows}
+        to_create = []
+        for lead in self:
+            for check_id in missing.get(lead.id, []):
+                row = by_key.get((lead.id, check_id))
+                if row:
+                    row.write({"done": True, "note": note})
+                else:
+                    to_create.append({"lead_id": lead.id, "check_id": check_id, "done": True, "note": note})
+        if to_create:
+            Check.create(to_create)
+        for lead in self:
+            lead.message_post(
+                body=self.env._("Brought in by %(user)s at %(stage)s, entered before the checklist: %(count)s "
+                                "checks marked as such.", user=self.env.user.name, stage=lead.stage_id.name,
+                                count=len(missing.get(lead.id, []))),
+                message_type="notification")
+
+    def _sfcn_after_stage_change(self, previous, skipped=None, override=None):
+        """Stage history, answers to re-confirm on backward moves, checklist rows of the stage entered and
+        of the next one (what qualifies the deal for its next step).
+
+        One INSERT whatever the number of deals or checks (history rows and missing checklist rows)."""
         skipped = skipped or {}
         now = fields.Datetime.now()
-        forced = self.env.context.get("sfcn_force_reason")
+        forced = override.reason if override and override.kind in ("forced", "mapped") else None
         history, backward = [], []
         for lead in self:
             old_stage, since = previous.get(lead.id, (self.env["crm.stage"], False))
@@ -217,16 +577,35 @@ class CrmLead(models.Model):
         if backward:
             self.env["crm.lead.check"].sudo().search(
                 [("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
-        stage_ids = set(self.stage_id.ids)
-        items = [e for e in self.env["crm.stage.check"]._sfcn_check_map() if e.stage_id in stage_ids]
-        pairs = [(lead.id, e.check_id) for lead in self for e in items if e.stage_id == lead.stage_id.id]
+        items_by_stage = {}
+        for e in self.env["crm.stage.check"]._sfcn_check_map():
+            items_by_stage.setdefault(e.stage_id, []).append(e)
+        pairs, pipelines = [], {}
+        for lead in self:
+            if not lead.stage_id:
+                continue
+            tid = lead.team_id.id
+            if tid not in pipelines:
+                pipelines[tid] = self._sfcn_pipeline(tid)[0]
+            key = _stage_key(lead.stage_id)
+            nxt = next((s.id for s in pipelines[tid] if s.key > key), None)
+            for stage_id in (lead.stage_id.id, nxt):
+                pairs.extend((lead.id, e.check_id) for e in items_by_stage.get(stage_id, ()))
         self._sfcn_insert_rows(history, pairs, now, forced)
+        self._sfcn_log_gate_moves(skipped, override)
+
+    def _sfcn_log_gate_moves(self, skipped, override):
+        """Flag and log the moves made with checks missing (warn, forced) and the forced or mapped moves."""
+        forced = override.reason if override and override.kind in ("forced", "mapped") else None
         flagged = self.filtered(lambda lead: lead.id in skipped)
+        checks = self.env["crm.stage.check"].sudo()
         if flagged:
             flagged.sudo().write({"gate_skipped": True})  # a system flag (sfcn_access.SYSTEM_FIELDS)
             for lead in flagged:
-                items_html = Markup("").join(Markup("<li>%s</li>") % label for label in skipped[lead.id])
-                if forced:
+                items_html = Markup("").join(
+                    Markup("<li>%s: %s</li>") % (check.stage_id.name, check.name)
+                    for check in checks.browse(skipped[lead.id]))
+                if forced and override.kind == "forced":
                     intro = escape(self.env._("Stage forced by %(user)s. Reason: %(reason)s",
                                               user=self.env.user.name, reason=forced))
                 else:
@@ -235,9 +614,13 @@ class CrmLead(models.Model):
                                   message_type="notification")
         elif forced:
             for lead in self:
-                lead.message_post(body=self.env._("Stage forced by %(user)s. Reason: %(reason)s",
-                                                  user=self.env.user.name, reason=forced),
-                                  message_type="notification")
+                if override.kind == "forced":
+                    body = self.env._("Stage forced by %(user)s. Reason: %(reason)s",
+                                      user=self.env.user.name, reason=forced)
+                else:
+                    body = self.env._("Stage mapped to %(stage)s by %(user)s: %(reason)s",
+                                      stage=lead.stage_id.name, user=self.env.user.name, reason=forced)
+                lead.message_post(body=body, message_type="notification")
 
     def _sfcn_insert_rows(self, history, pairs, now, forced):
         """Insert the stage history rows and the missing checklist rows of a stage write in ONE query,
@@ -278,12 +661,6 @@ class CrmLead(models.Model):
         self.env["crm.lead.stage.history"].invalidate_model()
         self.invalidate_recordset(["stage_history_ids", "check_ids", "check_done_count", "check_total_count",
                                    "check_incomplete"])
-
-    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
-        """A merge keeps the most confident deal's stage: recorded in the history, not gated."""
-        merged = super(CrmLead, self.with_context(sfcn_skip_gate=True))._merge_opportunity(
-            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
-        return merged.with_env(self.env)
 
     # ------------------------------------------------------------------ actions / cron
     def action_sfcn_force_stage(self):

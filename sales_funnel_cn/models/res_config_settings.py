@@ -11,6 +11,11 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="A deal that stays longer than this in a stage without its own limit is considered stale.",
     )
+    sfcn_default_funnel_template_id = fields.Many2one(
+        "crm.funnel.template", string="Funnel Template for New Teams",
+        config_parameter="sales_funnel_cn.default_funnel_template_id",
+        help="A new sales team runs this funnel template (its stages are created with the team). Each team's "
+             "template is chosen on the team form.")
     sfcn_call_daily_goal = fields.Integer(
         string="Daily Call Goal",
         config_parameter="sales_funnel_cn.call_daily_goal",

@@ -1,3 +1,4 @@
+from odoo import api
 from odoo import fields
 from odoo import models
 
@@ -16,3 +17,9 @@ class ResUsers(models.Model):
         trusts the superuser environment (crons, and trusted code running on ``sudo()``)."""
         self.ensure_one()
         return self.has_group("sales_team.group_sale_manager")
+
+    @api.model
+    def context_get(self):
+        """The web client asks before a warn gate lets a deal move on (presentation only: a client without
+        the key gets the move, flagged and logged; with it, the qualify dialog first)."""
+        return dict(super().context_get(), sfcn_gate_ask=True)

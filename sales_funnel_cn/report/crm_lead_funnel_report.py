@@ -11,7 +11,8 @@ COUNTS = ("deal_count", "reached_count", "advanced_count")
 class CrmLeadFunnelReport(models.Model):
     """Stage-to-stage conversion of the open funnel (an SQL view, aggregated by SQL GROUP BY).
 
-    One row per active opportunity and per stage it has reached: every stage of its team (or shared) up to
+    One row per active opportunity and per stage it has reached: every stage of its team's pipeline (the
+    template's stages for a team running a funnel template, else the team's and the shared ones) up to
     its current stage, in stage order (sequence, id). Every measure is additive, so any filter or grouping
     on the deal (team, salesperson, creation date, grade) stays exact:
     deals = deals currently in the stage; reached = deals in this stage or a later one; moved on = reached -
@@ -54,7 +55,13 @@ class CrmLeadFunnelReport(models.Model):
                    CASE WHEN s.id != l.stage_id THEN 100.0 ELSE 0.0 END AS conversion_rate
               FROM crm_lead l
               JOIN crm_stage cur ON cur.id = l.stage_id
-              JOIN crm_stage s ON (s.team_id IS NULL OR s.team_id = l.team_id OR s.id = l.stage_id)
+         LEFT JOIN crm_team t ON t.id = l.team_id
+              JOIN crm_stage s ON (s.id = l.stage_id OR CASE
+                       -- a team running a funnel template: its template's stages only
+                       WHEN EXISTS (SELECT 1 FROM crm_stage ts WHERE ts.team_id = t.id
+                                       AND ts.funnel_template_id = t.funnel_template_id)
+                       THEN s.team_id = t.id AND s.funnel_template_id = t.funnel_template_id
+                       ELSE s.team_id IS NULL OR s.team_id = l.team_id END)
                               AND (s.sequence < cur.sequence OR (s.sequence = cur.sequence AND s.id <= cur.id))
              WHERE l.active AND l.type = 'opportunity'
         """)

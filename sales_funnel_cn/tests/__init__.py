@@ -10,5 +10,6 @@ from . import test_lead_qualification
 from . import test_pool
 from . import test_pool_tour
 from . import test_stage_gate
+from . import test_stage_gate_paths
 from . import test_stage_gate_ui
 from . import test_ui

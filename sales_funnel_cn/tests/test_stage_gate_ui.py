@@ -7,7 +7,7 @@ from odoo.tests import tagged
 @tagged("post_install", "-at_install")
 class TestStageGateTour(HttpCase):
 
-    def test_rep_ticks_checks_and_moves_deal(self):
+    def test_rep_qualifies_and_wins_through_the_dialog(self):
         # a Chinese rep: the template's stages and checks show in zh_CN
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["sales_funnel_cn"], ["zh_CN"], overwrite=True)
@@ -21,6 +21,14 @@ class TestStageGateTour(HttpCase):
             "stage_id": stages[0].id})
         self.start_tour("/odoo", "sales_funnel_cn_stage_gate", login="sfcn_tour_rep")
         self.env.invalidate_all()
-        self.assertEqual(deal.stage_id, stages[1])
-        self.assertTrue(all(deal.check_ids.filtered(lambda c: c.stage_id == stages[0]).mapped("done")))
-        self.assertEqual(deal.check_ids.log_ids.user_id, rep)
+        self.assertEqual(deal.stage_id, stages[5], "won through the dialog")
+        self.assertEqual(deal.probability, 100)
+        proposal = deal.check_ids.filtered(lambda c: c.stage_id == stages[1])
+        self.assertTrue(all(proposal.mapped("done")))
+        self.assertEqual(proposal.log_ids.user_id, rep)
+        self.assertIn("周会纪要", proposal.mapped("note"))
+        won_check = deal.check_ids.filtered(lambda c: c.stage_id == stages[5])
+        self.assertTrue(won_check.done)
+        history = deal.stage_history_ids.sorted("id")
+        self.assertEqual(history.mapped("stage_to_id"), stages[0] | stages[1] | stages[5])
+        self.assertFalse(deal.gate_skipped)

@@ -1,6 +1,5 @@
 from odoo import fields
 from odoo import models
-from odoo.exceptions import UserError
 
 
 class CrmLeadForceStage(models.TransientModel):
@@ -13,7 +12,5 @@ class CrmLeadForceStage(models.TransientModel):
 
     def action_force(self):
         self.ensure_one()
-        if not (self.reason or "").strip():
-            raise UserError(self.env._("A reason is required to force a stage."))
-        self.lead_id.with_context(sfcn_force_reason=self.reason.strip()).write({"stage_id": self.stage_id.id})
+        self.lead_id._sfcn_move_stage_forced(self.stage_id, self.reason)
         return {"type": "ir.actions.act_window_close"}

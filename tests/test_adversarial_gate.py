@@ -1,0 +1,197 @@
+"""The checklist gate against any client: a salesperson of the demo data (zhangwei) over JSON-RPC tries
+every path that creates or moves a deal past unticked checks. Each attempt must be refused with a clear
+message, and nothing may change (re-read as admin)."""
+import base64
+
+import pytest
+from conftest import RpcError
+
+GATE_ERROR = "odoo.addons.sales_funnel_cn.models.crm_lead_checklist.StageGateError"
+LEAD_FIELDS = ["stage_id", "probability", "active", "team_id", "gate_skipped", "sfcn_historical"]
+
+
+@pytest.fixture(scope="module")
+def funnel(admin):
+    """The demo team's funnel (the seed's 10/25/50/75/90/100 %) and one of zhangwei's deals at 10 %."""
+    team = admin.execute("crm.team", "search_read", [("name", "=", "华东大客户部")],
+                         fields=["funnel_template_id"])[0]
+    assert team["funnel_template_id"], "the demo team runs a funnel template"
+    stages = admin.execute("crm.stage", "search_read", [("team_id", "=", team["id"])],
+                           fields=["name", "stage_probability", "is_won", "sequence"], order="sequence, id")
+    assert [s["stage_probability"] for s in stages] == [10, 25, 50, 75, 90, 100]
+    return {"team": team["id"], "stages": stages, "ids": [s["id"] for s in stages]}
+
+
+@pytest.fixture()
+def deal(admin, client_factory, funnel):
+    """A fresh deal of zhangwei at the funnel's first stage, its later checks unticked."""
+    rep = client_factory("zhangwei", "zhangwei")
+    lead_id = rep.execute("crm.lead", "create", {
+        "name": "对抗测试商机", "type": "opportunity", "team_id": funnel["team"], "user_id": rep.uid,
+        "stage_id": funnel["ids"][0]})
+    yield lead_id
+    admin.execute("crm.lead", "unlink", [lead_id])
+
+
+def snapshot(admin, ids):
+    leads = admin.execute("crm.lead", "read", ids, LEAD_FIELDS)
+    checks = admin.execute("crm.lead.check", "search_read", [("lead_id", "in", ids)],
+                           fields=["done", "note", "needs_reconfirm"], order="id")
+    history = admin.execute("crm.lead.stage.history", "search_count", [("lead_id", "in", ids)])
+    return leads, checks, history
+
+
+def refused(call, *names):
+    with pytest.raises(RpcError) as err:
+        call()
+    assert err.value.message.strip(), "a clear message"
+    if names:
+        assert err.value.name in names, err.value
+    return err.value
+
+
+def test_write_forward_refused(admin, rep, funnel, deal):
+    before = snapshot(admin, [deal])
+    err = refused(lambda: rep.execute("crm.lead", "write", [deal], {"stage_id": funnel["ids"][2]}), GATE_ERROR)
+    assert "cannot move forward" in err.message or "商机无法推进" in err.message
+    assert snapshot(admin, [deal]) == before
+
+
+@pytest.mark.parametrize("key,value", [
+    ("sfcn_skip_gate", True), ("sfcn_force_reason", "老板同意了"), ("sfcn_gate_override", "forced"),
+    ("sfcn_gate_override", {"kind": "forced", "reason": "x"}), ("sfcn_gate_ask", False)])
+def test_context_keys_do_not_open_the_gate(admin, rep, funnel, deal, key, value):
+    before = snapshot(admin, [deal])
+    refused(lambda: rep.execute("crm.lead", "write", [deal], {"stage_id": funnel["ids"][3]},
+                                context={key: value}), GATE_ERROR)
+    assert snapshot(admin, [deal]) == before
+
+
+def test_kanban_drag_web_save_refused(admin, rep, funnel, deal):
+    before = snapshot(admin, [deal])
+    refused(lambda: rep.execute("crm.lead", "web_save", [deal], {"stage_id": funnel["ids"][1]},
+                                specification={"stage_id": {}}), GATE_ERROR)
+    assert snapshot(admin, [deal]) == before
+
+
+def test_won_button_refused(admin, rep, funnel, deal):
+    before = snapshot(admin, [deal])
+    for method in ("action_set_won", "action_set_won_rainbowman"):
+        err = refused(lambda m=method: rep.execute("crm.lead", m, [deal]), GATE_ERROR)
+        won_check = rep.execute("crm.stage.check", "search_read", [("stage_id", "=", funnel["ids"][-1])],
+                                fields=["name"])
+        assert won_check and won_check[0]["name"] in err.message, "the won stage's check is named"
+    assert snapshot(admin, [deal]) == before
+    assert before[0][0]["probability"] < 100
+
+
+def test_mass_edit_refused_and_nothing_half_written(admin, rep, client_factory, funnel, deal):
+    other = rep.execute("crm.lead", "create", {
+        "name": "对抗测试商机二", "type": "opportunity", "team_id": funnel["team"], "user_id": rep.uid,
+        "stage_id": funnel["ids"][0]})
+    try:
+        # the second deal qualifies for 25 %, the first does not: neither moves
+        checks = admin.execute("crm.stage.check", "search", [("stage_id", "=", funnel["ids"][1])])
+        rep.execute("crm.lead", "action_sfcn_qualify_and_move", [other], funnel["ids"][0],
+                    [{"check_id": c, "done": True} for c in checks])
+        before = snapshot(admin, [deal, other])
+        refused(lambda: rep.execute("crm.lead", "write", [other, deal], {"stage_id": funnel["ids"][1]}),
+                GATE_ERROR)
+        assert snapshot(admin, [deal, other]) == before
+    finally:
+        admin.execute("crm.lead", "unlink", [other])
+
+
+def test_qualify_with_partial_answers_refused_and_rolled_back(admin, rep, funnel, deal):
+    checks = admin.execute("crm.stage.check", "search", [("stage_id", "=", funnel["ids"][1])])
+    before = snapshot(admin, [deal])
+    refused(lambda: rep.execute("crm.lead", "action_sfcn_qualify_and_move", [deal], funnel["ids"][1],
+                                [{"check_id": checks[0], "done": True, "note": "ok"}], True), GATE_ERROR)
+    assert snapshot(admin, [deal]) == before, "the ticks sent with a refused move are not kept"
+
+
+def test_create_at_later_stage_refused(admin, rep, funnel):
+    for extra in ({}, {"sfcn_historical": True}):
+        refused(lambda e=extra: rep.execute("crm.lead", "create", dict({
+            "name": "跳级新建", "type": "opportunity", "team_id": funnel["team"], "user_id": rep.uid,
+            "stage_id": funnel["ids"][3]}, **e)), GATE_ERROR, "odoo.exceptions.UserError")
+    assert not admin.execute("crm.lead", "search", [("name", "=", "跳级新建")],
+                             context={"active_test": False})
+
+
+def test_import_at_later_stage_refused(admin, rep, funnel):
+    fields = ["name", "type", "team_id/.id", "stage_id/.id"]
+    row = ["跳级导入", "opportunity", str(funnel["team"]), str(funnel["ids"][4])]
+    for names, values in ((fields, row), ([*fields, "sfcn_historical"], [*row, "1"])):
+        result = rep.execute("crm.lead", "load", names, [values])
+        assert not result["ids"]
+        assert any(m["message"].strip() for m in result["messages"]), "a clear message per row"
+    assert not admin.execute("crm.lead", "search", [("name", "=", "跳级导入")],
+                             context={"active_test": False})
+
+
+def test_base_import_refused(admin, rep, funnel):
+    csv = f"name,type,team_id/.id,stage_id/.id\n跳级文件,opportunity,{funnel['team']},{funnel['ids'][4]}\n"
+    wizard = rep.execute("base_import.import", "create", {
+        "res_model": "crm.lead", "file": base64.b64encode(csv.encode()).decode(),
+        "file_name": "deals.csv", "file_type": "text/csv"})
+    result = rep.execute("base_import.import", "execute_import", [wizard],
+                         ["name", "type", "team_id/.id", "stage_id/.id"], [], {
+                             "quoting": '"', "separator": ",", "has_headers": True, "encoding": "utf-8"})
+    assert not result.get("ids")
+    assert any(m.get("message", "").strip() for m in result["messages"])
+    assert not admin.execute("crm.lead", "search", [("name", "=", "跳级文件")], context={"active_test": False})
+
+
+def test_copy_of_a_late_deal_starts_at_first_stage(admin, rep, funnel):
+    late = admin.execute("crm.lead", "search", [("user_id", "=", rep.uid), ("team_id", "=", funnel["team"]),
+                                                ("stage_id", "in", funnel["ids"][2:5])], limit=1)
+    assert late, "zhangwei has a deal past 25 % in the demo"
+    dup = rep.execute("crm.lead", "copy", late)[0]
+    try:
+        stage = admin.execute("crm.lead", "read", [dup], ["stage_id", "probability"])[0]
+        assert stage["stage_id"][0] == funnel["ids"][0]
+        assert stage["probability"] == 10
+    finally:
+        admin.execute("crm.lead", "unlink", [dup])
+
+
+def test_trusted_methods_not_callable(admin, rep, funnel, deal):
+    before = snapshot(admin, [deal])
+    for method, args in (("_sfcn_move_stage_forced", [funnel["ids"][5], "老板同意"]),
+                         ("_sfcn_move_stage_mapped", [[], "x"]),
+                         ("_sfcn_answer_up_to_stage", []),
+                         ("_sfcn_mark_historical", [{}])):
+        refused(lambda m=method, a=args: rep.execute("crm.lead", m, [deal], *a))
+    refused(lambda: rep.execute("crm.lead.force.stage", "create", {
+        "lead_id": deal, "stage_id": funnel["ids"][5], "reason": "我自己批准"}), "odoo.exceptions.AccessError")
+    assert snapshot(admin, [deal]) == before
+
+
+def test_stage_of_another_pipeline_refused(admin, rep, funnel, deal):
+    generic = admin.execute("crm.stage", "search", [("team_id", "=", False)])
+    before = snapshot(admin, [deal])
+    for stage in generic:
+        err = refused(lambda s=stage: rep.execute("crm.lead", "write", [deal], {"stage_id": s}))
+        assert "pipeline" in err.message or "管道" in err.message or "阶段" in err.message
+    assert snapshot(admin, [deal]) == before
+
+
+def test_probability_not_inflated_by_client(admin, rep, funnel, deal):
+    rep.execute("crm.lead", "write", [deal], {"probability": 98.08, "stage_id": funnel["ids"][0]})
+    # the stage did not change: Odoo lets a rep edit the probability itself; moving sets the stage's
+    checks = admin.execute("crm.stage.check", "search", [("stage_id", "=", funnel["ids"][1])])
+    rep.execute("crm.lead", "action_sfcn_qualify_and_move", [deal], funnel["ids"][1],
+                [{"check_id": c, "done": True} for c in checks])
+    lead = admin.execute("crm.lead", "read", [deal], ["probability", "stage_id"])[0]
+    assert lead["stage_id"][0] == funnel["ids"][1]
+    assert lead["probability"] == 25
+
+
+def test_demo_deals_answer_their_stage(admin, funnel):
+    deals = admin.execute("crm.lead", "search_read", [("team_id", "=", funnel["team"]),
+                                                      ("type", "=", "opportunity")],
+                          fields=["stage_id", "check_incomplete"], context={"active_test": False})
+    by_stage = {s["id"] for s in funnel["stages"]}
+    assert deals and all(d["stage_id"][0] in by_stage for d in deals), "no demo deal off the funnel"
+    assert not [d for d in deals if d["check_incomplete"]], "demo deals answer their stage's checks"
