@@ -27,7 +27,8 @@ SELECT 'Deal ' || g, CASE WHEN g %% 4 = 0 THEN 'lead' ELSE 'opportunity' END, g 
        CASE WHEN g %% 10 = 0 THEN NULL ELSE r.id END, r.team_id,
        CASE WHEN g %% 20 = 2 THEN %(won)s ELSE (%(stages)s::int[])[1 + g %% array_length(%(stages)s::int[], 1)] END,
        r.company_id, CASE WHEN g %% 20 = 2 THEN 100 ELSE 10 + g %% 60 END, 1000 * (g %% 500),
-       'Customer ' || (g %% 20000), 'Contact ' || g, 'c' || g || '@example.com', '1380000' || lpad((g %% 10000)::text, 4, '0'),
+       'Customer ' || (g %% 20000), 'Contact ' || g, 'c' || g || '@example.com',
+       '1380000' || lpad((g %% 10000)::text, 4, '0'),
        (g %% 4)::text, now() - make_interval(days => 30 + g %% 90), now() - make_interval(days => g %% 30),
        now() - make_interval(days => g %% 30), now() - make_interval(days => 30 + g %% 90), 1, 1,
        CASE WHEN g %% 20 IN (1, 2) THEN now() END
@@ -107,7 +108,8 @@ def run(env, bench):
     bench.figure("install crm, empty database: peak memory", m_crm, "MB")
     c.copy(empty, data)
     c.odoo(data, "shell", stdin=SETUP_REPS)
-    stages = [row[0] for row in c.psql(data, "SELECT id FROM crm_stage WHERE NOT COALESCE(is_won, false) ORDER BY sequence")]
+    stages = [row[0] for row in c.psql(
+        data, "SELECT id FROM crm_stage WHERE NOT COALESCE(is_won, false) ORDER BY sequence")]
     won = c.psql(data, "SELECT id FROM crm_stage WHERE is_won LIMIT 1")[0][0]
     t0 = time.perf_counter()
     c.psql(data, DEALS_SQL, {"n": n, "stages": stages, "won": won})
@@ -125,8 +127,9 @@ def run(env, bench):
     t_md, m_md = c.odoo(mod_data, "--init=sales_funnel_cn", "--without-demo=all")
     bench.figure(f"install sales_funnel_cn, {n:,} deals: time", t_md, "s")
     bench.figure(f"install sales_funnel_cn, {n:,} deals: peak memory", m_md, "MB")
-    owned, with_reclaim = c.psql(mod_data, """SELECT count(*) FILTER (WHERE user_id IS NOT NULL AND active AND probability < 100),
-                                                      count(*) FILTER (WHERE date_reclaim IS NOT NULL) FROM crm_lead""")[0]
+    owned, with_reclaim = c.psql(mod_data, """
+        SELECT count(*) FILTER (WHERE user_id IS NOT NULL AND active AND probability < 100),
+               count(*) FILTER (WHERE date_reclaim IS NOT NULL) FROM crm_lead""")[0]
     bench.figure("open owned deals", owned)
     bench.figure("deals with a return-to-pool date", with_reclaim)
     bench.figure("ratio: install on data / install crm on empty db", t_md / t_crm, "x")

@@ -6,7 +6,8 @@ Usage: python odoo_tests.py <result.json> <odoo-bin> [odoo args...]
 
 With SFCN_AT_INSTALL_LATE=1 the at_install tests of the selected modules run in the post-install phase,
 i.e. once the whole registry is loaded (Odoo 18 started without -i/-u runs them while loading each module,
-see odoo/modules/loading.py, so the registry would not yet hold the modules that depend on it). That is how crm's and sales_team's own suites run *with*
+see odoo/modules/loading.py, so the registry would not yet hold the modules that depend on it).
+That is how crm's and sales_team's own suites run *with*
 sales_funnel_cn installed: started without -i/-u on a database where the module is installed, Odoo runs
 the post-install phase over every installed module (filtered by --test-tags), and at_install tests (which
 normally run while their module is installed, before any module depending on it is loaded) join it.

@@ -39,6 +39,18 @@ TAGS="${SFCN_TEST_TAGS:-/sales_funnel_cn}"
 status=0
 passed=0; failed=0; skipped=0
 
+# odoo_counts FILE: "run failures errors skipped" from the JSON odoo_tests.py wrote (an error when missing)
+odoo_counts() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import json, sys
+try:
+    c = json.load(open(sys.argv[1]))
+except Exception:
+    c = {"run": 0, "failures": 0, "errors": 1, "skipped": 0}
+print(c["run"], c["failures"], c["errors"], c["skipped"])
+PY
+}
+
 # ---- 1. module tests ---------------------------------------------------------------------------------
 log "Module tests: installing sales_funnel_cn (with demo data) and running tests tagged $TAGS"
 set +e
@@ -48,15 +60,7 @@ set +e
   --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --log-level=test --max-cron-threads=0 \
   2>&1 | tee "$WORK/odoo-tests.log" | grep -E --line-buffered "(ERROR|FAIL|CRITICAL|WARNING).*(sales_funnel_cn|odoo.tests|tour)|Ran [0-9]+ tests|post-tests|INFO.*Starting .*Test|: skipped" >&2
 set -e
-read -r o_run o_fail o_err o_skip < <("$VENV/bin/python" - "$WORK/odoo-tests.json" <<'PY'
-import json, sys
-try:
-    c = json.load(open(sys.argv[1]))
-except Exception:
-    c = {"run": 0, "failures": 0, "errors": 1, "skipped": 0}
-print(c["run"], c["failures"], c["errors"], c["skipped"])
-PY
-)
+read -r o_run o_fail o_err o_skip < <(odoo_counts "$WORK/odoo-tests.json")
 if grep -qE "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$WORK/odoo-tests.log"; then
   log "Odoo logged errors during the module tests:"
   grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$WORK/odoo-tests.log" | head -20 >&2
@@ -88,15 +92,7 @@ if [ -n "$CORE_TAGS" ]; then
     --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --log-level=test --max-cron-threads=0 \
     2>&1 | tee "$WORK/core-tests.log" | grep -E --line-buffered "(ERROR|FAIL|CRITICAL).*(odoo.addons|odoo.tests)|post-tests|: skipped" >&2
   set -e
-  read -r c_run c_fail c_err c_skip < <("$VENV/bin/python" - "$WORK/core-tests.json" <<'PY'
-import json, sys
-try:
-    c = json.load(open(sys.argv[1]))
-except Exception:
-    c = {"run": 0, "failures": 0, "errors": 1, "skipped": 0}
-print(c["run"], c["failures"], c["errors"], c["skipped"])
-PY
-)
+  read -r c_run c_fail c_err c_skip < <(odoo_counts "$WORK/core-tests.json")
   log "Core tests: $c_run run, $c_fail failed, $c_err errors, $c_skip skipped"
   passed=$((passed + c_run - c_fail - c_err - c_skip)); failed=$((failed + c_fail + c_err)); skipped=$((skipped + c_skip))
   [ "$c_run" -gt 0 ] || { log "no core test ran"; status=1; }

@@ -52,7 +52,8 @@ def user(login, group, company):
         "company_ids": [(6, 0, company.ids)], "groups_id": [(6, 0, [env.ref("base.group_user").id, group.id])]})
 rep_a, rep_b = user("rep_a", g["salesman"], company_a), user("rep_b", g["salesman"], company_b)
 all_a, mgr = user("all_a", g["salesman_all_leads"], company_a), user("mgr", g["manager"], company_a)
-team_a = env["crm.team"].create({"name": "Team A", "company_id": company_a.id, "member_ids": [(6, 0, [rep_a.id, all_a.id])]})
+team_a = env["crm.team"].create({"name": "Team A", "company_id": company_a.id,
+                                  "member_ids": [(6, 0, [rep_a.id, all_a.id])]})
 team_b = env["crm.team"].create({"name": "Team B", "company_id": company_b.id, "member_ids": [(6, 0, [rep_b.id])]})
 stages = env["crm.stage"].search([("is_won", "=", False)], order="sequence, id")
 won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
@@ -99,7 +100,8 @@ result["open_owned"] = len(open_owned)
 result["no_reclaim"] = [l.name for l in open_owned if not l.date_reclaim]
 result["reclaim_in_grace"] = all(
     l.date_reclaim >= l.date_claimed + timedelta(days=l.pool_id.followup_days) for l in open_owned if l.date_reclaim)
-result["claimed_at_install"] = all(l.date_claimed and l.date_claimed >= l.create_date + timedelta(days=29) for l in open_owned)
+result["claimed_at_install"] = all(
+    l.date_claimed and l.date_claimed >= l.create_date + timedelta(days=29) for l in open_owned)
 result["no_open_history"] = [l.name for l in open_owned if not l.pool_history_ids.filtered(lambda h: not h.date_end)]
 result["no_stage_history"] = [l.name for l in leads if l.stage_id and not l.stage_history_ids]
 result["first_history_at_last_change"] = all(
@@ -111,7 +113,8 @@ result["checks_total"] = env["crm.lead.check"].search_count([])
 result["before_checklist"] = sorted(set(leads.filtered("sfcn_before_checklist").stage_id.mapped("name")))
 result["stage_has_earlier_required_check"] = sorted({
     l.stage_id.name for l in leads if not l.stage_id.is_won and checks.filtered(
-        lambda c, l=l: c.required and not c.stage_id.is_won and (c.stage_id.sequence, c.stage_id.id) < (l.stage_id.sequence, l.stage_id.id))})
+        lambda c, l=l: c.required and not c.stage_id.is_won
+        and (c.stage_id.sequence, c.stage_id.id) < (l.stage_id.sequence, l.stage_id.id))})
 cr.execute("SELECT count(*) FROM crm_lead WHERE customer_grade IS NULL")
 result["grade_missing"] = cr.fetchone()[0]
 stored = {l.id: (l.customer_grade, l.temperature) for l in leads}
@@ -144,17 +147,24 @@ lead_a = env["crm.lead"].search([("name", "=", "A owned 0")])
 lead_b = env["crm.lead"].search([("name", "=", "B owned 0")])
 outcome = env["crm.call.outcome"].search([], limit=1)
 calls = env["crm.call.log"]
-calls |= calls.with_user(rep_a).create({"lead_id": lead_a.id, "outcome_id": outcome.id, "purpose": "intro", "phone": "13800000001"})
-calls |= calls.with_user(rep_b).with_company(company_b).create({"lead_id": lead_b.id, "outcome_id": outcome.id, "purpose": "intro", "phone": "13800000002"})
+call = {"outcome_id": outcome.id, "purpose": "intro"}
+calls |= calls.with_user(rep_a).create(dict(call, lead_id=lead_a.id, phone="13800000001"))
+calls |= calls.with_user(rep_b).with_company(company_b).create(dict(call, lead_id=lead_b.id, phone="13800000002"))
 result["call_companies"] = calls.mapped("company_id.name")
-env["crm.funnel.plan"].create({"company_id": company_a.id, "team_id": env["crm.team"].search([("name", "=", "Team A")]).id, "target_amount": 100})
+team_a = env["crm.team"].search([("name", "=", "Team A")])
+env["crm.funnel.plan"].create({"company_id": company_a.id, "team_id": team_a.id, "target_amount": 100})
 as_b = lambda model: env[model].with_user(rep_b).with_company(company_b).with_context(allowed_company_ids=company_b.ids)
 result["b_pools"] = as_b("crm.pool").search([]).mapped("company_id.name")
-result["b_leads_of_a"] = as_b("crm.lead").with_context(active_test=False).search_count([("company_id", "=", company_a.id)])
+result["b_leads_of_a"] = as_b("crm.lead").with_context(active_test=False).search_count(
+    [("company_id", "=", company_a.id)])
 result["b_calls"] = as_b("crm.call.log").search([]).mapped("company_id.name")
 result["b_call_report"] = as_b("crm.call.report").search_count([("company_id", "=", company_a.id)])
 result["b_plans_of_a"] = as_b("crm.funnel.plan").search_count([("company_id", "=", company_a.id)])
 result["b_funnel_of_a"] = as_b("crm.lead.funnel.report").search_count([("company_id", "=", company_a.id)])
+result["b_history_of_a"] = sum(as_b(model).sudo(False).search_count([("lead_id.company_id", "=", company_a.id)])
+                               for model in ("crm.lead.stage.history", "crm.pool.history", "crm.lead.check"))
+result["a_history_seen_by_a"] = env["crm.lead.stage.history"].with_user(rep_a).search_count(
+    [("lead_id.company_id", "=", company_a.id)])
 # settings a company changes, and what the upgrade must keep
 pool_a = env["crm.pool"].search([("company_id", "=", company_a.id), ("team_id", "=", False)])
 pool_a.followup_days = 12
@@ -169,7 +179,8 @@ for table in ("crm_lead", "crm_pool", "crm_pool_history", "crm_lead_stage_histor
     result[table] = env.cr.fetchone()[0]
 env.cr.execute("SELECT count(*) FROM crm_lead WHERE date_reclaim IS NOT NULL")
 result["with_reclaim"] = env.cr.fetchone()[0]
-result["followup_days_a"] = env["crm.pool"].search([("company_id", "=", env.ref("base.main_company").id), ("team_id", "=", False)]).followup_days
+result["followup_days_a"] = env["crm.pool"].search(
+    [("company_id", "=", env.ref("base.main_company").id), ("team_id", "=", False)]).followup_days
 result["max_days"] = env["ir.config_parameter"].get_param("sales_funnel_cn.default_stage_max_days")
 result["personal_rule"] = env.ref("crm.crm_rule_personal_lead").domain_force
 """
@@ -183,18 +194,17 @@ CHECK_CORE = r"""
 cr = env.cr
 result["state"] = env["ir.module.module"].search([("name", "=", "sales_funnel_cn")]).state
 result["personal_rule"] = env.ref("crm.crm_rule_personal_lead").domain_force
-cr.execute("SELECT count(*) FROM ir_rule WHERE domain_force LIKE '%%pool_id%%'")
-result["rules_on_pool"] = cr.fetchone()[0]
-cr.execute("SELECT count(*) FROM ir_cron c JOIN ir_act_server a ON a.id = c.ir_actions_server_id WHERE a.code ILIKE '%%_pool_%%' OR a.code ILIKE '%%stale_deals%%'")
-result["crons_left"] = cr.fetchone()[0]
-cr.execute("SELECT count(*) FROM ir_act_server WHERE code ILIKE '%%sfcn%%' OR code ILIKE '%%_pool_%%'")
-result["actions_left"] = cr.fetchone()[0]
-cr.execute("SELECT count(*) FROM ir_config_parameter WHERE key LIKE 'sales_funnel_cn.%%'")
-result["params_left"] = cr.fetchone()[0]
-cr.execute("SELECT count(*) FROM ir_model_data WHERE module = 'sales_funnel_cn'")
-result["xmlids_left"] = cr.fetchone()[0]
-cr.execute("SELECT count(*) FROM crm_lead")
-result["leads"] = cr.fetchone()[0]
+for key, query in {
+    "rules_on_pool": "SELECT count(*) FROM ir_rule WHERE domain_force LIKE '%pool_id%'",
+    "crons_left": "SELECT count(*) FROM ir_cron c JOIN ir_act_server a ON a.id = c.ir_actions_server_id"
+                  " WHERE a.code ILIKE '%_pool_%' OR a.code ILIKE '%stale_deals%'",
+    "actions_left": "SELECT count(*) FROM ir_act_server WHERE code ILIKE '%sfcn%' OR code ILIKE '%_pool_%'",
+    "params_left": "SELECT count(*) FROM ir_config_parameter WHERE key LIKE 'sales_funnel_cn.%'",
+    "xmlids_left": "SELECT count(*) FROM ir_model_data WHERE module = 'sales_funnel_cn'",
+    "leads": "SELECT count(*) FROM crm_lead",
+}.items():
+    cr.execute(query)
+    result[key] = cr.fetchone()[0]
 stage2 = env["crm.stage"].search([("is_won", "=", False)], order="sequence, id")[1]
 done = {}
 for login in ("rep_a", "all_a", "mgr"):
@@ -212,11 +222,13 @@ for login in ("rep_a", "all_a", "mgr"):
         new.write({"expected_revenue": 500, "description": "ok"})
         unassigned.write({"expected_revenue": 10})
         steps.append("write")
-        opp = Lead.search([("user_id", "=", user.id), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)], limit=1)
+        opp = Lead.search([("user_id", "=", user.id), ("type", "=", "opportunity"),
+                           ("stage_id.is_won", "=", False)], limit=1)
         opp.write({"stage_id": stage2.id})
         steps.append("drag")
         wizard = env["crm.lead2opportunity.partner"].with_user(user).with_context(
-            active_model="crm.lead", active_id=new.id, active_ids=new.ids).create({"name": "convert", "action": "nothing"})
+            active_model="crm.lead", active_id=new.id, active_ids=new.ids,
+        ).create({"name": "convert", "action": "nothing"})
         wizard.action_apply()
         assert new.type == "opportunity"
         steps.append("convert")
@@ -237,7 +249,8 @@ ALL_STEPS = ["search", "read", "create", "write", "drag", "convert", "export"]
 def lifecycle():
     odoo("--init=crm", "--without-demo=all", "--stop-after-init")
     yield
-    subprocess.run(["dropdb", "--if-exists", DB], check=False, capture_output=True)
+    if not os.environ.get("SFCN_KEEP_TEST_DIR"):
+        subprocess.run(["dropdb", "--if-exists", DB], check=False, capture_output=True)
 
 
 def test_lifecycle(lifecycle):
@@ -271,6 +284,7 @@ def test_lifecycle(lifecycle):
     assert mc["b_pools"] == ["Company B"]
     assert mc["b_leads_of_a"] == 0 and mc["b_calls"] == ["Company B"] and mc["b_call_report"] == 0
     assert mc["b_plans_of_a"] == 0 and mc["b_funnel_of_a"] == 0
+    assert mc["b_history_of_a"] == 0 and mc["a_history_seen_by_a"] > 0
     # ---- upgrade keeps every record and setting
     before = shell(COUNTS)
     odoo("--update=sales_funnel_cn", "--stop-after-init")
@@ -286,7 +300,7 @@ def test_lifecycle(lifecycle):
     assert core["personal_rule"] == core_rule
     assert core["rules_on_pool"] == core["crons_left"] == core["actions_left"] == core["params_left"] == 0
     assert core["xmlids_left"] == 0 and core["leads"] >= 64
-    assert core["groups"] == dict.fromkeys(("rep_a", "all_a", "mgr"), ALL_STEPS)
+    assert core["groups"] == dict.fromkeys(("rep_a", "all_a", "mgr"), ALL_STEPS), core["groups"]
     # ---- reinstall
     odoo("--init=sales_funnel_cn", "--stop-after-init")
     again = shell(COUNTS)

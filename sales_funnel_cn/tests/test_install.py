@@ -2,11 +2,10 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo import fields
+from odoo.addons.sales_funnel_cn.hooks import post_init_hook
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-
-from odoo.addons.sales_funnel_cn.hooks import post_init_hook
 
 from .common import SalesFunnelCommon
 
@@ -62,7 +61,7 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         self.assertEqual(self.deal_b.pool_id, pool_b)
         self.assertEqual((self.deal1 | self.deal3 | self.pooled).pool_id.company_id, self.env.company)
         for deal in self.deal1 | self.deal_b:
-            self.assertGreaterEqual(deal.date_claimed, self.now - timedelta(seconds=5))
+            self.assertEqual(deal.date_claimed, self.env.cr.now().replace(tzinfo=None))
             # grace period: the follow-up days count from the install, not from the deal's creation
             self.assertEqual(deal.date_reclaim, deal.date_claimed + timedelta(days=deal.pool_id.followup_days))
             self.assertEqual(deal.reclaim_rule, "followup")

@@ -5,7 +5,6 @@ pool's visibility now lives in the module's own global rules (security/sales_fun
 """
 from odoo import SUPERUSER_ID
 from odoo import api
-
 from odoo.addons.sales_funnel_cn.hooks import CORE_PERSONAL_LEAD_DOMAIN
 
 
