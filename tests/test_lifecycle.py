@@ -49,7 +49,8 @@ g = {x: env.ref(f"sales_team.group_sale_{x}") for x in ("salesman", "salesman_al
 def user(login, group, company):
     return env["res.users"].with_context(no_reset_password=True).create({
         "name": login, "login": login, "password": login, "company_id": company.id,
-        "company_ids": [(6, 0, company.ids)], "groups_id": [(6, 0, [env.ref("base.group_user").id, group.id])]})
+        "company_ids": [(6, 0, company.ids)],
+        "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref("base.group_allow_export").id, group.id])]})
 rep_a, rep_b = user("rep_a", g["salesman"], company_a), user("rep_b", g["salesman"], company_b)
 all_a, mgr = user("all_a", g["salesman_all_leads"], company_a), user("mgr", g["manager"], company_a)
 team_a = env["crm.team"].create({"name": "Team A", "company_id": company_a.id,
