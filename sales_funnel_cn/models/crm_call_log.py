@@ -23,7 +23,7 @@ class CrmCallLog(models.Model):
                               default=lambda self: self.env.user)
     team_id = fields.Many2one("crm.team", "Sales Team", index="btree_not_null")
     company_id = fields.Many2one(
-        "res.company", "Company", compute="_compute_company_id", store=True, readonly=False, precompute=True,
+        "res.company", compute="_compute_company_id", store=True, readonly=False, precompute=True,
         index=True, help="The company of the deal called about, else the salesperson's company.")
     date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
     outcome_id = fields.Many2one("crm.call.outcome", required=True, ondelete="restrict")

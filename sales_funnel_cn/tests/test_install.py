@@ -2,11 +2,11 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo import fields
-from odoo.addons.sales_funnel_cn.hooks import post_init_hook
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..hooks import post_init_hook
 from .common import SalesFunnelCommon
 
 
