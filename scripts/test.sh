@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite in a throwaway PostgreSQL cluster and database:
 #   1. the module's own tests (Odoo test runner, incl. browser tours in headless Chromium),
-#   2. the repo-level end-to-end tests (pytest, JSON-RPC against a running server),
+#   1b. crm's and sales_team's own suites on that database, with the module installed (at_install tests too),
+#   2. the repo-level end-to-end tests (pytest, JSON-RPC against a running server; the lifecycle test
+#      installs, upgrades and uninstalls the module on a crm-only database of its own),
 #   3. the linters (ruff, pylint-odoo).
 # Exits non-zero on any failure, on a skipped test (a skipped tour is a failure), or when no test ran.
 source "$(dirname "$0")/lib.sh"
@@ -37,6 +39,18 @@ TAGS="${SFCN_TEST_TAGS:-/sales_funnel_cn}"
 status=0
 passed=0; failed=0; skipped=0
 
+# odoo_counts FILE: "run failures errors skipped" from the JSON odoo_tests.py wrote (an error when missing)
+odoo_counts() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import json, sys
+try:
+    c = json.load(open(sys.argv[1]))
+except Exception:
+    c = {"run": 0, "failures": 0, "errors": 1, "skipped": 0}
+print(c["run"], c["failures"], c["errors"], c["skipped"])
+PY
+}
+
 # ---- 1. module tests ---------------------------------------------------------------------------------
 log "Module tests: installing sales_funnel_cn (with demo data) and running tests tagged $TAGS"
 set +e
@@ -46,15 +60,7 @@ set +e
   --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --log-level=test --max-cron-threads=0 \
   2>&1 | tee "$WORK/odoo-tests.log" | grep -E --line-buffered "(ERROR|FAIL|CRITICAL|WARNING).*(sales_funnel_cn|odoo.tests|tour)|Ran [0-9]+ tests|post-tests|INFO.*Starting .*Test|: skipped" >&2
 set -e
-read -r o_run o_fail o_err o_skip < <("$VENV/bin/python" - "$WORK/odoo-tests.json" <<'PY'
-import json, sys
-try:
-    c = json.load(open(sys.argv[1]))
-except Exception:
-    c = {"run": 0, "failures": 0, "errors": 1, "skipped": 0}
-print(c["run"], c["failures"], c["errors"], c["skipped"])
-PY
-)
+read -r o_run o_fail o_err o_skip < <(odoo_counts "$WORK/odoo-tests.json")
 if grep -qE "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$WORK/odoo-tests.log"; then
   log "Odoo logged errors during the module tests:"
   grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$WORK/odoo-tests.log" | head -20 >&2
@@ -68,6 +74,29 @@ if [ "$o_skip" -gt 0 ]; then
   log "Skipped tests are failures here (a skipped tour means the browser part was not tested):"
   grep -E ": skipped|SkipTest" "$WORK/odoo-tests.log" | head >&2 || true
   status=1
+fi
+
+# ---- 1b. core's own suites with the module installed --------------------------------------------------
+# crm's at_install tests normally run while crm is installed, before sales_funnel_cn is loaded. Started
+# without -i/-u on the module's database, Odoo runs the tests of every installed module that --test-tags
+# selects; odoo_tests.py (SFCN_AT_INSTALL_LATE) moves the at_install ones after the whole registry is loaded.
+# SFCN_CORE_TEST_TAGS="" skips this stage; a narrowed SFCN_TEST_TAGS skips it unless it is set.
+if [ -n "${SFCN_CORE_TEST_TAGS+x}" ]; then CORE_TAGS="$SFCN_CORE_TEST_TAGS";
+elif [ -n "${SFCN_TEST_TAGS:-}" ]; then CORE_TAGS=""; else CORE_TAGS="/crm,/sales_team"; fi
+if [ -n "$CORE_TAGS" ]; then
+  log "Core tests with sales_funnel_cn installed: $CORE_TAGS (at_install and post_install)"
+  set +e
+  SFCN_AT_INSTALL_LATE=1 "$VENV/bin/python" "$REPO/scripts/odoo_tests.py" "$WORK/core-tests.json" "$ODOO_SRC/odoo-bin" \
+    --addons-path="$ODOO_SRC/addons,$REPO" --db_host="$PGHOST" --db_port="$PGPORT" --db_user=odoo \
+    -d "$DB" --test-enable --test-tags "$CORE_TAGS" --stop-after-init \
+    --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --log-level=test --max-cron-threads=0 \
+    2>&1 | tee "$WORK/core-tests.log" | grep -E --line-buffered "(ERROR|FAIL|CRITICAL).*(odoo.addons|odoo.tests)|post-tests|: skipped" >&2
+  set -e
+  read -r c_run c_fail c_err c_skip < <(odoo_counts "$WORK/core-tests.json")
+  log "Core tests: $c_run run, $c_fail failed, $c_err errors, $c_skip skipped"
+  passed=$((passed + c_run - c_fail - c_err - c_skip)); failed=$((failed + c_fail + c_err)); skipped=$((skipped + c_skip))
+  [ "$c_run" -gt 0 ] || { log "no core test ran"; status=1; }
+  [ "$((c_fail + c_err))" -eq 0 ] || status=1
 fi
 
 # ---- 2. repo-level end-to-end tests (JSON-RPC against a running server) ------------------------------

@@ -22,6 +22,9 @@ class CrmCallLog(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", required=True, index=True,
                               default=lambda self: self.env.user)
     team_id = fields.Many2one("crm.team", "Sales Team", index="btree_not_null")
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, readonly=False, precompute=True,
+        index=True, help="The company of the deal called about, else the salesperson's company.")
     date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
     outcome_id = fields.Many2one("crm.call.outcome", required=True, ondelete="restrict")
     code = fields.Char(related="outcome_id.code", string="Code")
@@ -36,6 +39,12 @@ class CrmCallLog(models.Model):
     _sql_constraints = [
         ("duration_positive", "CHECK(duration >= 0)", "A call duration cannot be negative."),
     ]
+
+    @api.depends("lead_id.company_id", "user_id")
+    def _compute_company_id(self):
+        for call in self:
+            if not call.company_id or call.lead_id.company_id:
+                call.company_id = call.lead_id.company_id or call.user_id.company_id or self.env.company
 
     @api.depends("phone")
     def _compute_phone_sanitized(self):

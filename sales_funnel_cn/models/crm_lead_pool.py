@@ -260,9 +260,12 @@ class CrmLead(models.Model):
                     [tuple(changed.ids)])
                 changed.invalidate_recordset(["pool_previous_user_id"])
             changed_vals.update(date_pooled=now, date_claimed=False)
-        result = super(CrmLead, changed).write(changed_vals)
-        if self - changed:
-            result = super(CrmLead, self - changed).write(vals) and result
+        # one write for the whole batch, as crm does it (a batch assignment sets date_open on every deal of it),
+        # then what only the deals changing hands get
+        result = super().write(vals)
+        extra = {key: value for key, value in changed_vals.items() if key not in vals}
+        if extra:
+            super(CrmLead, changed).write(extra)
         if new_user:
             history.create([{
                 "lead_id": lead.id, "user_id": new_user, "pool_id": lead.pool_id.id, "date_start": now,

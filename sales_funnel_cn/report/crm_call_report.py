@@ -35,6 +35,7 @@ class CrmCallReport(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     lead_id = fields.Many2one("crm.lead", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     outcome_id = fields.Many2one("crm.call.outcome", readonly=True)
     call_count = fields.Integer("Calls", readonly=True)
     connected_count = fields.Integer("Connected", readonly=True)
@@ -50,7 +51,7 @@ class CrmCallReport(models.Model):
     @property
     def _table_query(self):
         return SQL("""
-            SELECT c.id, c.date, c.user_id, c.team_id, c.lead_id, c.outcome_id, c.duration,
+            SELECT c.id, c.date, c.user_id, c.team_id, c.lead_id, c.company_id, c.outcome_id, c.duration,
                    1 AS call_count,
                    COALESCE(o.is_connected, FALSE)::int AS connected_count,
                    COALESCE(o.is_connected AND o.is_hangup, FALSE)::int AS hangup_count,

@@ -6,7 +6,9 @@ from . import test_foundation
 from . import test_funnel_export
 from . import test_funnel_plan
 from . import test_i18n
+from . import test_install
 from . import test_lead_qualification
+from . import test_migration
 from . import test_pool
 from . import test_pool_tour
 from . import test_stage_gate

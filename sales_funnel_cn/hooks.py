@@ -1,0 +1,140 @@
+"""Install, uninstall: bringing an existing CRM under the module and leaving it as it was.
+
+Everything that touches every deal is set-based SQL (a CRM with 200,000 deals installs in bounded time and
+memory, see bench/bench_install.py); the ORM only creates the few pools and the summary.
+"""
+import logging
+
+from markupsafe import Markup
+from markupsafe import escape
+
+from odoo.tools.sql import column_exists
+from odoo.tools.sql import create_column
+
+from .models.crm_lead_install import INSTALL_SQL_COLUMNS
+
+_logger = logging.getLogger(__name__)
+
+# core's "Personal Leads" rule as crm ships it (crm/security/crm_security.xml); version 18.0.1.0.0 of this
+# module rewrote it, the 18.0.1.1.0 migration and the uninstall hook put it back
+CORE_PERSONAL_LEAD_DOMAIN = "['|',('user_id','=',user.id),('user_id','=',False)]"
+
+
+def pre_init_hook(env):
+    """Create the pool columns of crm_lead beforehand: Odoo then leaves them alone (it would compute them
+    record by record for every existing deal) and post_init_hook fills them in a few statements."""
+    for column, sql_type in INSTALL_SQL_COLUMNS.items():
+        if not column_exists(env.cr, "crm_lead", column):
+            create_column(env.cr, "crm_lead", column, sql_type)
+
+
+def post_init_hook(env):
+    """Bring the existing deals under the module (see README, "Installing on an existing database")."""
+    env = env(su=True)
+    env.flush_all()
+    cr = env.cr
+    now = cr.now().replace(tzinfo=None)
+    uid = env.uid
+    # 1. a default pool per company, every deal in its company's (or team's) pool
+    companies = env["res.company"].search([])
+    Pool = env["crm.pool"].with_context(active_test=False)
+    with_pool = Pool.search([("team_id", "=", False)]).company_id
+    for company in companies - with_pool:
+        Pool.create({"name": env._("Public Pool"), "company_id": company.id})
+    env["crm.lead"]._sfcn_assign_pools_sql(companies.ids)
+    params = {"now": now, "uid": uid}
+    # 2. the follow-up clock of every owned deal starts now; unassigned deals are pooled from now
+    cr.execute("""UPDATE crm_lead SET date_claimed = %(now)s
+                   WHERE user_id IS NOT NULL AND date_claimed IS NULL RETURNING id""", params)
+    owned_ids = [row[0] for row in cr.fetchall()]
+    cr.execute("UPDATE crm_lead SET date_pooled = %(now)s WHERE user_id IS NULL AND date_pooled IS NULL", params)
+    # 3. a holding period opened now for every open owned deal
+    cr.execute("""
+        INSERT INTO crm_pool_history (lead_id, user_id, pool_id, date_start, start_reason, rule,
+                                      create_uid, create_date, write_uid, write_date)
+        SELECT l.id, l.user_id, l.pool_id, %(now)s, 'assigned', %(rule)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id
+         WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false)
+           AND NOT EXISTS (SELECT 1 FROM crm_pool_history h WHERE h.lead_id = l.id AND h.date_end IS NULL)""",
+               dict(params, rule=env._("Held when Sales Funnel CN was installed")))
+    # 4. every pool rule active from day one: return-to-pool dates from the install (grace period)
+    env["crm.lead"]._sfcn_reclaim_dates_sql(owned_ids)
+    # 5. a first stage-history row (the current stage, since its last change) and the current stage's checks
+    cr.execute("""
+        INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_to_id, date, days_in_previous,
+                                            days_since_create, create_uid, create_date, write_uid, write_date)
+        SELECT l.id, l.team_id, l.stage_id, d.since, 0,
+               GREATEST(EXTRACT(EPOCH FROM d.since - COALESCE(l.create_date, d.since)) / 86400.0, 0),
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM crm_lead l
+         CROSS JOIN LATERAL (SELECT COALESCE(l.date_last_stage_update, l.create_date, %(now)s) AS since) d
+         WHERE l.stage_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM crm_lead_stage_history h WHERE h.lead_id = l.id)""", params)
+    cr.execute("""
+        INSERT INTO crm_lead_check (lead_id, check_id, stage_id, stage_sequence, sequence, required, done,
+                                    needs_reconfirm, create_uid, create_date, write_uid, write_date)
+        SELECT l.id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM crm_lead l
+          JOIN crm_stage_check c ON c.stage_id = l.stage_id AND c.active
+          JOIN crm_stage s ON s.id = c.stage_id
+        ON CONFLICT (lead_id, check_id) DO NOTHING""", params)
+    # 6. deals past a stage with required checks got there before the checklists: never blocked for them
+    cr.execute("""
+        UPDATE crm_lead l SET sfcn_before_checklist = true
+          FROM crm_stage s
+         WHERE s.id = l.stage_id AND NOT COALESCE(s.is_won, false) AND EXISTS (
+               SELECT 1 FROM crm_stage_check c JOIN crm_stage cs ON cs.id = c.stage_id
+                WHERE c.active AND c.required AND NOT COALESCE(cs.is_won, false)
+                  AND (cs.team_id IS NULL OR cs.team_id = l.team_id)
+                  AND (cs.sequence, cs.id) < (s.sequence, s.id))""")
+    env.invalidate_all()
+    _notify_install_summary(env, now)
+
+
+def _install_counts(env, now):
+    """{company: {what: count}} of what the install did."""
+    env.cr.execute("""
+        SELECT l.company_id,
+               count(*),
+               count(*) FILTER (WHERE l.user_id IS NOT NULL AND l.date_claimed = %(now)s),
+               count(*) FILTER (WHERE l.date_reclaim IS NOT NULL),
+               count(*) FILTER (WHERE l.user_id IS NULL AND l.pool_id IS NOT NULL AND l.active),
+               count(*) FILTER (WHERE l.sfcn_before_checklist)
+          FROM crm_lead l GROUP BY 1 ORDER BY 1""", {"now": now})
+    keys = ("deals", "owned", "reclaim", "pooled", "before_checklist")
+    return {company_id: dict(zip(keys, counts, strict=True)) for company_id, *counts in env.cr.fetchall()}
+
+
+def _notify_install_summary(env, now):
+    counts = _install_counts(env, now)
+    admins = env.ref("base.group_system").users.filtered("active") | env.ref("sales_team.group_sale_manager").users
+    admins = admins.filtered(lambda user: user.active and not user.share)
+    for admin in admins:
+        user_env = env["crm.lead"].with_context(lang=admin.lang).env
+        lines = []
+        for company_id, c in counts.items():
+            company = env["res.company"].browse(company_id).name if company_id else user_env._("No company")
+            lines.append(Markup("<li>%s</li>") % user_env._(
+                "%(company)s: %(deals)s deals; %(owned)s owned deals keep their salesperson, with a return-to-pool "
+                "date for %(reclaim)s of them (the follow-up clock starts today); %(pooled)s unassigned deals "
+                "are in the public pool; %(before)s deals marked as entered before the checklist.",
+                company=company, deals=c["deals"], owned=c["owned"], reclaim=c["reclaim"], pooled=c["pooled"],
+                before=c["before_checklist"]))
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            escape(user_env._("Sales Funnel CN is installed. What it did with the existing deals:")),
+            Markup("").join(lines))
+        env["mail.thread"].message_notify(
+            partner_ids=admin.partner_id.ids, body=body, subject=user_env._("Sales Funnel CN: installation summary"))
+    _logger.info("sales_funnel_cn installed on existing data: %s", counts)
+
+
+def uninstall_hook(env):
+    """Leave core's records as they were before the install (see README, "Uninstalling")."""
+    rule = env.ref("crm.crm_rule_personal_lead", raise_if_not_found=False)
+    if rule and "pool_id" in (rule.domain_force or ""):
+        rule.sudo().domain_force = CORE_PERSONAL_LEAD_DOMAIN
+    env["ir.config_parameter"].sudo().search([("key", "=like", "sales_funnel_cn.%")]).unlink()
+    # the module's tables are dropped with it; call logs would first block the removal of the outcome codes
+    # they point to (ondelete restrict) and Odoo would log every failed attempt
+    env.cr.execute("DELETE FROM crm_call_log")

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+from odoo import Command
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..hooks import post_init_hook
+from .common import SalesFunnelCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInstallOnExistingData(SalesFunnelCommon):
+    """post_init_hook on deals that existed before the module: set-based, nothing lost, nobody surprised.
+
+    The deals are made to look as they did before the install (no pool data, no histories, no checklist rows,
+    created months ago) and the hook runs on them; sales_funnel_cn's lifecycle test (tests/test_lifecycle.py
+    at the repo root) installs the module for real on a crm-only database."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Stage = cls.env["crm.stage"]
+        cls.s1, cls.s2, cls.s3 = (Stage.create({
+            "name": f"Install stage {i}", "sequence": 900 + i, "team_id": cls.team.id,
+            "gate_mode": "block"}) for i in (1, 2, 3))
+        cls.s4 = Stage.create({"name": "Install stage 4", "sequence": 904, "team_id": cls.team.id})
+        for stage in (cls.s1, cls.s2, cls.s3):
+            stage.check_ids = [Command.create({"name": f"Check of {stage.name}", "required": True})]
+        cls.deal1 = cls._new_deal("Old deal at stage 1", stage_id=cls.s1.id)
+        cls.deal3 = cls._new_deal("Old deal at stage 3", stage_id=cls.s3.id, date_deadline=fields.Date.today()
+                                  + timedelta(days=60))
+        cls.pooled = cls.env["crm.lead"].create({
+            "name": "Old unassigned deal", "type": "opportunity", "user_id": False, "team_id": cls.team.id,
+            "stage_id": cls.s2.id})
+        cls.company_b = cls.env["res.company"].create({"name": "Install Company B"})
+        cls.rep.company_ids = [Command.link(cls.company_b.id)]
+        cls.deal_b = cls.env["crm.lead"].create({
+            "name": "Old deal of company B", "type": "opportunity", "user_id": cls.rep.id,
+            "company_id": cls.company_b.id})
+        cls.deals = cls.deal1 | cls.deal3 | cls.pooled | cls.deal_b
+        cls.env.flush_all()
+        cls.env.cr.execute("""
+            DELETE FROM crm_pool_history WHERE lead_id = ANY(%(ids)s);
+            DELETE FROM crm_lead_stage_history WHERE lead_id = ANY(%(ids)s);
+            DELETE FROM crm_lead_check WHERE lead_id = ANY(%(ids)s);
+            DELETE FROM crm_pool WHERE company_id = %(b)s;
+            UPDATE crm_lead SET pool_id = NULL, date_claimed = NULL, date_pooled = NULL, date_reclaim = NULL,
+                   date_reclaim_warning = NULL, reclaim_rule = NULL,
+                   create_date = now() at time zone 'UTC' - interval '90 days',
+                   date_last_stage_update = now() at time zone 'UTC' - interval '40 days'
+             WHERE id = ANY(%(ids)s)""", {"ids": cls.deals.ids, "b": cls.company_b.id})
+        cls.env.invalidate_all()
+        cls.now = fields.Datetime.now()
+        post_init_hook(cls.env)
+
+    def test_pools_per_company_and_clock_from_install(self):
+        pool_b = self.env["crm.pool"].search([("company_id", "=", self.company_b.id)])
+        self.assertEqual(len(pool_b), 1, "a default pool for the second company")
+        self.assertEqual(self.deal_b.pool_id, pool_b)
+        self.assertEqual((self.deal1 | self.deal3 | self.pooled).pool_id.company_id, self.env.company)
+        for deal in self.deal1 | self.deal_b:
+            self.assertEqual(deal.date_claimed, self.env.cr.now().replace(tzinfo=None))
+            # grace period: the follow-up days count from the install, not from the deal's creation
+            self.assertEqual(deal.date_reclaim, deal.date_claimed + timedelta(days=deal.pool_id.followup_days))
+            self.assertEqual(deal.reclaim_rule, "followup")
+            history = deal.pool_history_ids
+            self.assertEqual(len(history), 1)
+            self.assertEqual((history.user_id, history.date_end), (self.rep, False))
+        # a future decision date keeps the deal until the day after it
+        self.assertEqual(self.deal3.date_reclaim.date(), self.deal3.date_deadline + timedelta(days=1))
+        self.assertFalse(self.pooled.date_reclaim)
+        self.assertTrue(self.pooled.date_pooled)
+        self.assertFalse(self.pooled.pool_history_ids)
+        # nothing of it is due right after the install
+        self.env["crm.lead"]._pool_reclaim_all()
+        self.assertEqual((self.deal1 | self.deal3 | self.deal_b).user_id, self.rep)
+
+    def test_stage_history_checklists_and_before_checklist_mark(self):
+        for deal in self.deal1 | self.deal3 | self.pooled:
+            history = deal.stage_history_ids
+            self.assertEqual(len(history), 1)
+            self.assertEqual((history.stage_to_id, history.date), (deal.stage_id, deal.date_last_stage_update))
+            self.assertAlmostEqual(history.days_since_create, 50, delta=0.01)
+            self.assertEqual(deal.check_ids.check_id, deal.stage_id.check_ids)
+        self.assertFalse(self.deal1.sfcn_before_checklist, "stage 1 has no checklist before it")
+        self.assertTrue(self.deal3.sfcn_before_checklist)
+        self.assertTrue(self.pooled.sfcn_before_checklist)
+        # never blocked retroactively: the marked deal leaves its stage without the checks nobody could tick,
+        # then goes through the checklists like any other deal
+        deal3 = self.deal3.with_user(self.rep)
+        deal3.write({"stage_id": self.s4.id})
+        self.assertFalse(self.deal3.sfcn_before_checklist)
+        deal3.write({"stage_id": self.s1.id})
+        with self.assertRaises(UserError):
+            deal3.write({"stage_id": self.s2.id})
+        # an unmarked deal is gated as usual
+        with self.assertRaises(UserError):
+            self.deal1.with_user(self.rep).write({"stage_id": self.s2.id})
+
+    def test_mark_set_by_the_installation_only(self):
+        with self.assertRaises(AccessError):
+            self.deal1.with_user(self.rep).write({"sfcn_before_checklist": True})
+        with self.assertRaises(AccessError):
+            self.deal1.with_user(self.manager).write({"sfcn_before_checklist": True})
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].with_user(self.rep).create({"name": "x", "sfcn_before_checklist": True})
+
+    def test_summary_to_administrators(self):
+        admin = self.env.ref("base.user_admin")
+        message = self.env["mail.message"].search([
+            ("partner_ids", "in", admin.partner_id.ids),
+            ("subject", "=", "Sales Funnel CN: installation summary")], limit=1)
+        self.assertIn("Install Company B", message.body)
+        self.assertIn(self.env.company.name, message.body)
+
+    def test_sql_reclaim_dates_match_the_orm(self):
+        """The install's set-based return-to-pool dates follow the same rules as _compute_date_reclaim."""
+        pool = self.deal1.pool_id
+        self.env["crm.pool.grade.rule"].create({"pool_id": pool.id, "grade": "A", "followup_days": 3,
+                                                "won_days": 4})
+        won = self.stages.filtered("is_won")[:1]
+        deals = self.deal1 | self.deal3 | self.deal_b | self._new_deal("Locked", pool_locked=True,
+                                                                        pool_lock_reason="key account")
+        deals |= self._new_deal("Won", stage_id=won.id) | self._new_deal("Followed up",
+                                                                          date_last_followup=self.now)
+        grade_a = self._new_deal("Grade A", customer_grade_override="A", customer_grade_override_reason="why")
+        deals |= grade_a
+        deals |= self._new_deal("Past deadline", date_deadline=fields.Date.today() - timedelta(days=3))
+        self.env.flush_all()
+        orm = {d.id: (d.date_reclaim, d.date_reclaim_warning, d.reclaim_rule) for d in deals}
+        self.env.cr.execute("UPDATE crm_lead SET date_reclaim = NULL, reclaim_rule = 'followup' WHERE id = ANY(%s)",
+                            [deals.ids])
+        self.env["crm.lead"]._sfcn_reclaim_dates_sql(deals.ids)
+        sql = {d.id: (d.date_reclaim, d.date_reclaim_warning, d.reclaim_rule) for d in deals}
+        self.assertEqual(sql, orm)
+        # the cases are not all alike: grade rules, exemptions and exclusions were exercised
+        self.assertEqual(orm[grade_a.id][:2], (grade_a.date_claimed + timedelta(days=3),
+                                               grade_a.date_claimed + timedelta(days=3 - pool.warning_days)))
+        self.assertEqual(sum(1 for value in orm.values() if not value[0]), 2, "locked and won deals")
+        self.assertGreater(orm[self.deal3.id][0], orm[self.deal1.id][0])
