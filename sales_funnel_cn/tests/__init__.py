@@ -1,5 +1,6 @@
 from . import test_call_outcome
 from . import test_customer_grade
+from . import test_first_hour
 from . import test_foundation
 from . import test_funnel_export
 from . import test_funnel_plan
