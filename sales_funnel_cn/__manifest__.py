@@ -40,6 +40,7 @@
     "demo": [
         "demo/crm_lead_demo.xml",
         "demo/sales_funnel_feature_demo.xml",
+        "demo/sales_funnel_first_impression_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

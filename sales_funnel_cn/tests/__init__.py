@@ -8,6 +8,7 @@ from . import test_i18n
 from . import test_lead_qualification
 from . import test_pool
 from . import test_pool_tour
+from . import test_role_tours
 from . import test_stage_gate
 from . import test_stage_gate_ui
 from . import test_ui

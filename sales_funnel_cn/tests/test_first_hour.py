@@ -207,3 +207,41 @@ class TestFirstHour(SalesFunnelCommon):
         self.assertEqual(deal.days_in_stage, 26)
         seconds = deal.duration_tracking[str(self.open_stage.id)]
         self.assertEqual(seconds // 86400, 26)
+
+
+@tagged("post_install", "-at_install")
+class TestFirstImpressionDemo(SalesFunnelCommon):
+    """The demo shows each capability at first sight, in Chinese and CNY."""
+
+    def test_company_users_and_settings(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.currency_id, self.env.ref("base.CNY"))
+        self.assertIn("有限公司", company.name)
+        pipeline = self.env.ref("crm.crm_lead_action_pipeline")
+        for xmlid in ("user_rep_zhang", "user_rep_li", "user_rep_wang", "user_manager_liu"):
+            self.assertEqual(self.env.ref(f"sales_funnel_cn.{xmlid}").action_id.id, pipeline.id, "land in CRM")
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param("crm.iap.lead.enrich.setting"), "manual")
+
+    def test_pool_reports_and_history(self):
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        odoo_demo = self.env["ir.model.data"].search([("module", "=", "crm"), ("model", "=", "crm.lead")])
+        self.assertFalse(Lead.browse(odoo_demo.mapped("res_id")).exists(), "no English demo leads")
+        pooled = Lead.search([("user_id", "=", False), ("pool_id", "!=", False), ("active", "=", True)])
+        self.assertGreaterEqual(len(pooled), 4)
+        self.assertTrue(all("有限公司" in lead.partner_id.commercial_partner_id.name for lead in pooled))
+        self.assertTrue(pooled.pool_history_ids, "some were released by a rep, with the reason")
+        zhang = self.env.ref("sales_funnel_cn.user_rep_zhang")
+        warned = Lead.with_user(zhang).search([("pool_warning", "=", True), ("user_id", "=", zhang.id)])
+        self.assertTrue(warned, "即将退回公海 is not empty")
+        preview = Lead.with_user(self.env.ref("sales_funnel_cn.user_manager_liu")).action_pool_reclaim_preview()
+        self.assertTrue(Lead.search(preview["domain"]), "the reclaim preview is not empty")
+        team = self.env.ref("sales_funnel_cn.team_east_key_accounts")
+        won = Lead.search([("team_id", "=", team.id), ("stage_id.is_won", "=", True)])
+        self.assertTrue(won)
+        self.assertTrue(all(won.mapped("date_closed")), "won deals have their close date")
+        history = self.env["crm.lead.stage.history"].search([("team_id", "=", team.id)])
+        self.assertGreater(fields.Datetime.now() - min(history.mapped("date")), timedelta(days=60))
+        self.assertTrue(history.filtered(lambda h: h.stage_from_id and h.days_in_previous > 1))
+        plan = self.env.ref("sales_funnel_cn.funnel_plan_east_key_accounts")
+        self.assertGreater(plan.won_amount, 0)
+        self.assertGreater(plan.observed_win_rate, 0)

@@ -37,7 +37,7 @@ registry.category("web_tour.tours").add("sales_funnel_cn_call_contact", {
             content: "All nine outcome codes are shown at once, each with its meaning",
         },
         {
-            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item label:contains('B/L · ')",
+            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item:has(label:contains('B/L · ')) input",
             content: "Pick the outcome B/L",
             run: "click",
         },

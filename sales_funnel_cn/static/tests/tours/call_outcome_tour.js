@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("sales_funnel_cn_call_wn", {
             content: "All nine outcome codes are shown at once, each with its meaning",
         },
         {
-            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item label:contains('W/N · ')",
+            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item:has(label:contains('W/N · ')) input",
             content: "Pick the outcome W/N",
             run: "click",
         },

@@ -38,11 +38,11 @@ registry.category("web_tour.tours").add("sales_funnel_cn_pool", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_sfcn_pool_card.o_form_readonly",
+            trigger: ".o_form_view.o_sfcn_pool_card .o_form_renderer.o_form_readonly",
             content: "A pooled deal opens as a read-only card",
         },
         {
-            trigger: ".o_form_view:has(.o_sfcn_pool_card):not(:has(button[name='action_set_won_rainbowman'])):not(:has(button[name='action_set_lost']))",
+            trigger: ".o_form_view.o_sfcn_pool_card:not(:has(button[name='action_set_won_rainbowman'])):not(:has(button[name='action_set_lost']))",
             content: "No Won / Lost / Convert buttons on a pooled deal",
         },
         {
