@@ -62,7 +62,7 @@ class CrmLead(models.Model):
         """Creation dates and a stage history over the last months; won and lost deals get a close date."""
         cr = self.env.cr
         self.env.flush_all()
-        stages = self.env["crm.stage"].search([], order="sequence, id")
+        stages = self.env["crm.stage"].search([("team_id", "in", [False, *leads.team_id.ids])], order="sequence, id")
         cr.execute("DELETE FROM crm_lead_stage_history WHERE lead_id IN %s", [tuple(leads.ids)])
         rows = []
         for i, lead in enumerate(leads):
