@@ -42,6 +42,7 @@
         "demo/crm_lead_demo.xml",
         "demo/sales_funnel_feature_demo.xml",
         "demo/crm_funnel_demo.xml",
+        "demo/sales_funnel_first_impression_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

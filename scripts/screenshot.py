@@ -9,6 +9,7 @@ import argparse
 import base64
 import json
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +17,13 @@ import urllib.request
 
 import requests
 import websocket
+
+
+def free_port():
+    """A free DevTools port: two screenshot runs at once must not share (and capture) one browser."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def main():
@@ -40,7 +48,7 @@ def main():
 
     chrome = shutil.which("chromium") or shutil.which("google-chrome")
     profile = tempfile.mkdtemp()
-    port = 9333
+    port = free_port()
     proc = subprocess.Popen([chrome, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
                              f"--remote-debugging-port={port}", f"--user-data-dir={profile}",

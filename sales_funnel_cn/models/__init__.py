@@ -8,6 +8,7 @@ from . import crm_lead_call
 from . import crm_lead_check
 from . import crm_lead_check_log
 from . import crm_lead_checklist
+from . import crm_lead_demo
 from . import crm_lead_grade
 from . import crm_lead_install
 from . import crm_lead_key_person

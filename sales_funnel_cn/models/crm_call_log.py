@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -66,7 +68,7 @@ class CrmCallLog(models.Model):
             if lead:
                 vals.setdefault("partner_id", lead.partner_id.id)
                 vals.setdefault("team_id", lead.team_id.id)
-                vals.setdefault("phone", lead.phone or lead.mobile or lead.partner_id.phone)
+                vals.setdefault("phone", lead._sfcn_call_number())
             elif vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals.setdefault("phone", partner.phone or partner.mobile)
@@ -85,6 +87,7 @@ class CrmCallLog(models.Model):
         calls = super().create(vals_list)
         for call in calls:
             call._apply_effect()
+            call._post_summary()
         return calls
 
     def _check_not_masked(self, lead, partner):
@@ -94,6 +97,21 @@ class CrmCallLog(models.Model):
             raise UserError(self.env._(
                 "%(deal)s is in the public pool: claim it before you call the customer.",
                 deal=(lead or partner).sudo().display_name))
+
+    def _post_summary(self):
+        """One line in the deal's chatter (or the contact's, for a call without a deal): the history of the
+        deal shows every call with its code, purpose and note."""
+        self.ensure_one()
+        record = (self.lead_id or self.partner_id).sudo()
+        if not record:
+            return
+        body = self.env._("Call %(code)s · %(meaning)s to %(phone)s. Purpose: %(purpose)s",
+                          code=self.outcome_id.code, meaning=self.outcome_id.name, phone=self.phone,
+                          purpose=self.purpose)
+        if self.note:
+            body = Markup("%s<br/>%s") % (body, self.note)
+        record.message_post(body=body, message_type="notification", subtype_xmlid="mail.mt_note",
+                            author_id=self.user_id.partner_id.id)
 
     def _apply_effect(self):
         """Apply the outcome's effect kind with its parameters, then record the follow-up. A call

@@ -2,6 +2,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import escape_psql
 
 EFFECTS = [
     ("none", "No Effect"),
@@ -60,6 +61,19 @@ class CrmCallOutcome(models.Model):
     def _compute_display_name(self):
         for outcome in self:
             outcome.display_name = f"{outcome.code} · {outcome.name}" if outcome.name else outcome.code
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """A code typed exactly wins: "C" gives C before Cut, "D" gives D before 待跟进's meaning."""
+        results = super().name_search(name, args, operator, limit)
+        code = (name or "").strip()
+        if not code or operator not in ("ilike", "=ilike", "=", "like"):
+            return results
+        exact = self.search_fetch([*(args or []), ("code", "=ilike", escape_psql(code))], ["display_name"], limit=1)
+        if not exact:
+            return results
+        others = [r for r in results if r[0] != exact.id]
+        return [(exact.id, exact.display_name), *(others[:limit - 1] if limit else others)]
 
     @api.model
     def _from_code(self, code):

@@ -105,6 +105,14 @@ class CrmFunnelPlan(models.Model):
     def _year_bounds(self):
         return datetime(self.year, 1, 1), datetime(self.year + 1, 1, 1)
 
+    @api.model
+    def _closed_in(self, start, end):
+        """Deals closed in [start, end): by their close date, or, for a deal won or lost without one (imported,
+        created directly in the won stage), by the date it entered its last stage."""
+        return ["|", "&", ("date_closed", ">=", start), ("date_closed", "<", end),
+                "&", "&", ("date_closed", "=", False),
+                ("date_last_stage_update", ">=", start), ("date_last_stage_update", "<", end)]
+
     def _months_elapsed(self):
         today = fields.Date.context_today(self)
         if self.year < today.year:
@@ -135,12 +143,11 @@ class CrmFunnelPlan(models.Model):
         for plan in self:
             start, end = plan._year_bounds()
             domain = plan._lead_domain()
+            closed = plan._closed_in(start, end)
             [(won, won_count)] = Lead._read_group(
-                [*domain, ("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", end)],
-                [], ["expected_revenue:sum", "__count"])
+                [*domain, ("stage_id.is_won", "=", True), *closed], [], ["expected_revenue:sum", "__count"])
             [(lost_count,)] = Lead.with_context(active_test=False)._read_group(
-                [*domain, ("active", "=", False), ("probability", "=", 0), ("date_closed", ">=", start),
-                 ("date_closed", "<", end)], [], ["__count"])
+                [*domain, ("active", "=", False), ("probability", "=", 0), *closed], [], ["__count"])
             [(weighted, open_count)] = Lead._read_group([*domain, ("stage_id.is_won", "=", False)], [],
                                                         ["prorated_revenue:sum", "__count"])
             plan.won_amount = (won or 0.0) / WAN
@@ -148,8 +155,8 @@ class CrmFunnelPlan(models.Model):
             plan.weighted_pipeline = (weighted or 0.0) / WAN
             plan.open_deals = open_count
             plan.coverage = plan.weighted_pipeline / plan.remaining_target if plan.remaining_target else 0.0
-            closed = won_count + lost_count
-            plan.observed_win_rate = 100.0 * won_count / closed if closed else 0.0
+            closed_count = won_count + lost_count
+            plan.observed_win_rate = 100.0 * won_count / closed_count if closed_count else 0.0
             months = plan._months_elapsed()
             plan.actual_customers_month = plan._new_target_customers(start, end) / months if months else 0.0
             warnings = []

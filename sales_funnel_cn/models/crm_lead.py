@@ -23,6 +23,18 @@ class CrmLead(models.Model):
             since = lead.date_last_stage_update or lead.create_date or now
             lead.days_in_stage = max((now - since).days, 0)
 
+    def _compute_duration_tracking(self):
+        """The status bar's time in the current stage counts from the same moment as 'Days in Stage'
+        (date_last_stage_update), also for deals whose stage was set without a tracking message."""
+        res = super()._compute_duration_tracking()
+        now = fields.Datetime.now()
+        for lead in self:
+            if lead.stage_id and lead.date_last_stage_update and lead.duration_tracking is not False:
+                durations = dict(lead.duration_tracking or {})
+                durations[str(lead.stage_id.id)] = max(int((now - lead.date_last_stage_update).total_seconds()), 0)
+                lead.duration_tracking = durations
+        return res
+
     def write(self, vals):
         if "stage_id" in vals and "date_last_followup" not in vals \
                 and any(lead.stage_id.id != vals["stage_id"] for lead in self):

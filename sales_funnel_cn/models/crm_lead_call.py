@@ -30,11 +30,23 @@ class CrmLead(models.Model):
                                      search="_search_call_suppressed")
     call_due_today = fields.Boolean("Due for a Call Today", compute="_compute_call_due_today",
                                     search="_search_call_due_today")
+    call_phone = fields.Char("Number to Call", compute="_compute_call_phone",
+                             help="The deal's phone or mobile, else its contact's phone or mobile.")
 
     @api.depends("phone", "mobile")
     def _compute_call_phone_normalized(self):
         for lead in self:
             lead.call_phone_normalized = normalize_phone(lead.phone or lead.mobile)
+
+    @api.depends("phone", "mobile", "partner_id.phone", "partner_id.mobile")
+    def _compute_call_phone(self):
+        for lead in self:
+            lead.call_phone = lead._sfcn_call_number()
+
+    def _sfcn_call_number(self):
+        """The number a call on this deal dials: one rule for the call list, the dialog and the log."""
+        self.ensure_one()
+        return self.phone or self.mobile or self.partner_id.phone or self.partner_id.mobile or False
 
     def _compute_call_count(self):
         counts = dict(self.env["crm.call.log"]._read_group(
@@ -70,7 +82,10 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         domain = [
             ("call_suppressed", "=", False),
-            "|", ("call_phone_normalized", "!=", False), ("partner_id.phone", "!=", False),
+            # a won deal is a customer now, not a cold call
+            "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False),
+            "|", "|", ("call_phone_normalized", "!=", False), ("partner_id.phone", "!=", False),
+            ("partner_id.mobile", "!=", False),
             "|", ("call_cooldown_until", "=", False), ("call_cooldown_until", "<=", now),
             "|", ("call_next_date", "<=", end),
             "&", ("call_next_date", "=", False), ("call_log_ids", "=", False),
@@ -95,7 +110,7 @@ class CrmLead(models.Model):
         """RPC entry point: log a call on this lead with an outcome code ('N/A', 'W/N', 'D', ...)."""
         self.ensure_one()
         return self.env["crm.call.log"].create({
-            "lead_id": self.id, "outcome_code": code, "purpose": purpose, "phone": phone or self.phone
-            or self.mobile or self.partner_id.phone, "duration": duration, "note": note,
+            "lead_id": self.id, "outcome_code": code, "purpose": purpose,
+            "phone": phone or self._sfcn_call_number(), "duration": duration, "note": note,
             "callback_date": callback_date,
         }).id

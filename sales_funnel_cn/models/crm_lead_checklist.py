@@ -569,7 +569,8 @@ class CrmLead(models.Model):
             old_stage, since = previous.get(lead.id, (self.env["crm.stage"], False))
             history.append((
                 lead.id, lead.team_id.id or None, old_stage.id or None, lead.stage_id.id or None,
-                ((now - since).total_seconds() / 86400.0) if since else 0.0,
+                # no previous stage at creation: NULL, so averages of the time in stage skip the row
+                ((now - since).total_seconds() / 86400.0) if since else None,
                 ((now - lead.create_date).total_seconds() / 86400.0) if lead.create_date else 0.0,
             ))
             if old_stage and lead.stage_id and _stage_key(lead.stage_id) < _stage_key(old_stage):
@@ -681,13 +682,20 @@ class CrmLead(models.Model):
                                or lead.stale_alert_date < lead.date_last_stage_update)
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for lead in leads:
-            summary = self.env._("Stale deal: %(days)s days in %(stage)s",
-                                 days=lead.days_in_stage, stage=lead.stage_id.name)
             if lead.user_id:
                 lead.activity_schedule(
-                    activity_type_id=todo.id if todo else False, summary=summary, user_id=lead.user_id.id)
+                    activity_type_id=todo.id if todo else False, summary=lead._sfcn_stale_summary(lead.user_id),
+                    user_id=lead.user_id.id)
             leader = lead.team_id.user_id
             if leader:
+                summary = lead._sfcn_stale_summary(leader)
                 lead.message_notify(partner_ids=leader.partner_id.ids, body=summary, subject=summary)
         leads.write({"stale_alert_date": fields.Datetime.now()})
         return leads
+
+    def _sfcn_stale_summary(self, recipient):
+        """The stale-deal text in the recipient's language (a cron runs in no user's language)."""
+        self.ensure_one()
+        lead = self.with_context(lang=recipient.lang or self.env.lang)
+        return lead.env._("Stale deal: %(days)s days in %(stage)s",
+                          days=lead.days_in_stage, stage=lead.stage_id.name)

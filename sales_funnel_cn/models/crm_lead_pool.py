@@ -319,8 +319,21 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------ claim / assign
     def action_pool_claim(self):
-        self._pool_take(self.env.user, mode="claim")
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        leads = self._pool_take(self.env.user, mode="claim")
+        return self._pool_done_action(self.env._(
+            "Claimed: %(deals)s now yours. Follow it up before it returns to the pool.",
+            deals=", ".join(leads.mapped("name"))), open_form=len(leads) == 1 and leads)
+
+    def _pool_done_action(self, message, open_form=False):
+        """A success message after a claim or a release, then the deal's working form (one deal claimed)
+        or the refreshed view."""
+        if open_form:
+            following = {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": open_form.id,
+                         "views": [(self.env.ref("crm.crm_lead_view_form").id, "form")], "target": "current"}
+        else:
+            following = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "message": message, "sticky": False, "next": following}}
 
     def _pool_user_day_start(self, user):
         tz = pytz.timezone(user.tz or "UTC")

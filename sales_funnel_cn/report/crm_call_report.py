@@ -1,5 +1,8 @@
 from datetime import datetime
 from datetime import time
+from datetime import timedelta
+
+import pytz
 
 from odoo import api
 from odoo import fields
@@ -89,6 +92,7 @@ class CrmCallReport(models.Model):
         """{group key: {count and rate figures}} for the calls matching domain (one SQL query)."""
         counts = COUNTS
         result = {}
+        self.env["crm.call.log"].flush_model()  # the view reads the table: calls of this transaction count
         for row in self._read_group(domain, list(groupby), [f"{c}:sum" for c in counts]):
             key, sums = row[:len(groupby)], dict(zip(counts, row[len(groupby):], strict=False))
             for rate, (num, den) in RATES.items():
@@ -99,9 +103,11 @@ class CrmCallReport(models.Model):
     @api.model
     def _daily_progress(self, user):
         """Today's calls and conversions of a rep against the daily goals from the settings."""
-        today = fields.Date.context_today(user)
-        bounds = [("user_id", "=", user.id), ("date", ">=", datetime.combine(today, time.min)),
-                  ("date", "<=", datetime.combine(today, time.max))]
+        # the rep's own day (Asia/Shanghai starts 8 hours before UTC), stored datetimes are UTC
+        tz = pytz.timezone(user.tz or "UTC")
+        start = tz.localize(datetime.combine(datetime.now(tz).date(), time.min))
+        start = start.astimezone(pytz.utc).replace(tzinfo=None)
+        bounds = [("user_id", "=", user.id), ("date", ">=", start), ("date", "<", start + timedelta(days=1))]
         figures = self.sudo()._rates(bounds).get(user, {})
         params = self.env["ir.config_parameter"].sudo()
         return {

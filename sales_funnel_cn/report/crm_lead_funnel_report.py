@@ -68,24 +68,41 @@ class CrmLeadFunnelReport(models.Model):
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """The conversion of a group = moved on / reached of the group's summed counts."""
+        """The conversion of a stage = moved on / reached of the group's summed counts. A group that spans
+        several stages (the total row, a row per salesperson without stages) has no single "reached" nor a
+        conversion: its reached is the number of distinct deals (each reached the funnel once) and its
+        conversion is left empty rather than an average of unrelated stages."""
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby or ())
         names = {f.split(":")[0] for f in fields or ()}
         if "conversion_rate" in names:
             fields = [f for f in fields if f.split(":")[0] != "conversion_rate"] + [
                 f"{c}:sum" for c in ("reached_count", "advanced_count") if c not in names]
+        if "reached_count" in names or "conversion_rate" in names:
+            fields = [*fields, "deal_count:sum"] if "deal_count" not in names else fields
         groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        if "conversion_rate" in names:
-            for group in groups:
+        per_stage = any(g.split(":")[0] == "stage_id" for g in groupby[:1 if lazy else None])
+        for group in groups:
+            one_stage = per_stage or self._group_is_one_stage(group, domain)
+            if not one_stage and ("reached_count" in names or "conversion_rate" in names):
+                group["reached_count"] = group.get("deal_count") or 0
+            if "conversion_rate" in names:
                 reached = group.get("reached_count") or 0
                 group["conversion_rate"] = (round(100.0 * (group.get("advanced_count") or 0) / reached, 2)
-                                            if reached else 0.0)
+                                            if one_stage and reached else False)
         return groups
 
     @api.model
+    def _group_is_one_stage(self, group, domain):
+        """A pivot cell nested under a stage row carries the stage in its domain."""
+        return any(isinstance(term, list | tuple) and term[0] == "stage_id" and term[1] == "="
+                   for term in [*group.get("__domain", ()), *domain])
+
+    @api.model
     def _funnel(self, domain=()):
-        """[(stage, deals, reached, amount, weighted, conversion to next stage as a fraction or None)]."""
+        """[(stage, deals, reached, amount, weighted, conversion to next stage as a fraction or None)],
+        stages in funnel order: sequence, id, the won stage last."""
         rows = []
         for stage, deals, reached, advanced, amount, weighted in self._read_group(
                 list(domain), ["stage_id"], [f"{c}:sum" for c in COUNTS] + ["amount:sum", "weighted_amount:sum"]):
             rows.append((stage, deals, reached, amount, weighted, advanced / reached if reached else None))
-        return rows
+        return sorted(rows, key=lambda row: (row[0].is_won, row[0].sequence, row[0].id))

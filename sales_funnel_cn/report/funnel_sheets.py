@@ -64,22 +64,24 @@ class OverviewSheet(SheetProvider):
     sheet = "漏斗总览"
 
     def figures(self, ctx):
-        groups = ctx.leads._read_group(ctx.domain, ["stage_id"],
-                                       ["__count", "expected_revenue:sum", "prorated_revenue:sum"])
+        """The funnel report's own computation (crm.lead.funnel.report._funnel) on the workbook's filters:
+        the pivot and this sheet show the same stages in the same order with the same figures."""
+        domain = [("create_date", ">=", ctx.date_from), ("create_date", "<", ctx.date_to)]
+        if ctx.teams:
+            domain.append(("team_id", "in", ctx.teams.ids))
+        if ctx.users:
+            domain.append(("user_id", "in", ctx.users.ids))
         days = _avg_days_by(ctx, "stage_id")
-        counts = [count for _s, count, _a, _w in groups]
-        rows = []
-        for i, (stage, count, amount, weighted) in enumerate(groups):
-            reached, before = sum(counts[i:]), sum(counts[i - 1:]) if i else 0
-            rows.append([stage.name or "", count, reached, (amount or 0.0) / WAN, (weighted or 0.0) / WAN,
-                         reached / before if i and before else None, days.get(stage.id, 0.0)])
-        return rows
+        return [[stage.name or "", deals, reached, (amount or 0.0) / WAN, (weighted or 0.0) / WAN, conversion,
+                 days.get(stage.id, 0.0)]
+                for stage, deals, reached, amount, weighted, conversion
+                in ctx.env["crm.lead.funnel.report"]._funnel(domain) if reached]
 
     def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [
             (ctx.env._("Stage"), "text"), (ctx.env._("Deals"), "int"), (ctx.env._("Reached this stage"), "int"),
             (ctx.env._("Amount (10k)"), "num"), (ctx.env._("Weighted Amount (10k)"), "num"),
-            (ctx.env._("Conversion from previous stage"), "pct"), (ctx.env._("Average Days in Stage"), "dec1"),
+            (ctx.env._("Conversion to Next Stage"), "pct"), (ctx.env._("Average Days in Stage"), "dec1"),
         ], self.figures(ctx), chart={"type": "bar", "title": ctx.env._("Sales Funnel"), "categories": 0, "values": [2],
                                      "reverse": True})
 

@@ -164,10 +164,10 @@ class FunnelWorkbook:
         return ws
 
     labels = {
-        "amount": "金额(万)", "units": "销售设备数量(台)", "avg": "平均合同额", "target": "年度销售目标",
+        "amount": "金额（万）", "units": "销售设备数量（台）", "avg": "平均合同额", "target": "年度销售目标",
         "contracts": "所需合同总数", "win_rate": "目标客户成为赢单客户的机率", "per_year": "年度所需目标客户数量",
-        "per_month": "每月所需目标客户数量", "cycle": "销售循环周期(天)", "won": "已赢单(万)",
-        "remaining": "剩余目标(万)", "weighted": "加权管道(万)", "coverage": "覆盖率",
+        "per_month": "每月所需目标客户数量", "cycle": "销售循环周期（天）", "won": "已赢单（万）",
+        "remaining": "剩余目标（万）", "weighted": "加权商机金额（万）", "coverage": "覆盖率",
         "observed": "实际赢单率", "actual_month": "实际每月新增目标客户",
     }
 

@@ -2,6 +2,7 @@ from . import test_call_outcome
 from . import test_context_keys
 from . import test_customer_grade
 from . import test_enforce
+from . import test_first_hour
 from . import test_foundation
 from . import test_funnel_export
 from . import test_funnel_plan
@@ -11,6 +12,7 @@ from . import test_lead_qualification
 from . import test_migration
 from . import test_pool
 from . import test_pool_tour
+from . import test_role_tours
 from . import test_stage_gate
 from . import test_stage_gate_paths
 from . import test_stage_gate_ui

@@ -21,10 +21,13 @@ class CrmCallLogWizard(models.TransientModel):
     note = fields.Text()
     callback_date = fields.Datetime("Callback On")
     warning = fields.Char(compute="_compute_warning")
-    goal_calls = fields.Integer(compute="_compute_progress")
-    goal_conversions = fields.Integer(compute="_compute_progress")
-    today_calls = fields.Integer("Calls Today", compute="_compute_progress")
-    today_conversions = fields.Integer("D + C Today", compute="_compute_progress")
+    # defaults, not computes: the dialog opens through onchange, which fills defaults but leaves a compute
+    # without dependencies at 0 (the "0 / 0" of issue 17)
+    goal_calls = fields.Integer(readonly=True, default=lambda self: self._progress("goal_calls"))
+    goal_conversions = fields.Integer(readonly=True, default=lambda self: self._progress("goal_conversions"))
+    today_calls = fields.Integer("Calls Today", readonly=True, default=lambda self: self._progress("today_calls"))
+    today_conversions = fields.Integer("D + C Today", readonly=True,
+                                       default=lambda self: self._progress("today_conversions"))
 
     @api.depends("lead_id", "partner_id")
     def _compute_phone(self):
@@ -35,8 +38,7 @@ class CrmCallLogWizard(models.TransientModel):
                     or partner.with_env(self.env(su=False))._sfcn_masked_ids():
                 wizard.phone = False  # the pool hides it: the call is refused until the deal is claimed
                 continue
-            wizard.phone = lead.phone or lead.mobile or partner.phone or partner.mobile \
-                or lead.partner_id.phone or wizard.phone
+            wizard.phone = (lead and lead._sfcn_call_number()) or partner.phone or partner.mobile or wizard.phone
 
     @api.depends("phone", "partner_id", "lead_id")
     def _compute_warning(self):
@@ -48,10 +50,10 @@ class CrmCallLogWizard(models.TransientModel):
                 [normalize_phone(wizard.phone)], wizard.partner_id | wizard.lead_id.partner_id)
             wizard.warning = "; ".join(s._describe() for s in found) or False
 
-    def _compute_progress(self):
-        progress = self.env["crm.call.report"]._daily_progress(self.env.user)
-        for wizard in self:
-            wizard.update(progress)
+    @api.model
+    def _progress(self, key):
+        """Today's figure ``key`` of the user, or the goal from the settings."""
+        return self.env["crm.call.report"]._daily_progress(self.env.user)[key]
 
     @api.model
     def _action_open(self, context):

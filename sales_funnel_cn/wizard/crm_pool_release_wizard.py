@@ -10,5 +10,6 @@ class CrmPoolReleaseWizard(models.TransientModel):
 
     def action_release(self):
         leads = self.env["crm.lead"].browse(self.env.context.get("active_ids", []))
-        leads._pool_release(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        leads = leads._pool_release(self.reason)
+        return leads._pool_done_action(self.env._(
+            "Released to the public pool: %(deals)s.", deals=", ".join(leads.mapped("name"))))

@@ -33,13 +33,12 @@ registry.category("web_tour.tours").add("sales_funnel_cn_call_contact", {
             },
         },
         {
-            trigger: ".modal .o_field_widget[name='outcome_id'] input",
-            content: "Pick the outcome B/L",
-            run: "edit B/L",
+            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item:nth-child(9)",
+            content: "All nine outcome codes are shown at once, each with its meaning",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item a:contains('B/L')",
-            content: "Select B/L",
+            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item:has(label:contains('B/L · ')) input",
+            content: "Pick the outcome B/L",
             run: "click",
         },
         {

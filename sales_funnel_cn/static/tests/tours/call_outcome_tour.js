@@ -23,13 +23,12 @@ registry.category("web_tour.tours").add("sales_funnel_cn_call_wn", {
             },
         },
         {
-            trigger: ".modal .o_field_widget[name='outcome_id'] input",
-            content: "Pick the outcome W/N",
-            run: "edit W/N",
+            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item:nth-child(9)",
+            content: "All nine outcome codes are shown at once, each with its meaning",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item a:contains('W/N')",
-            content: "Select W/N",
+            trigger: ".modal .o_field_widget[name='outcome_id'] .o_radio_item:has(label:contains('W/N · ')) input",
+            content: "Pick the outcome W/N",
             run: "click",
         },
         {

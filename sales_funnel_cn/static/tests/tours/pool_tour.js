@@ -38,9 +38,21 @@ registry.category("web_tour.tours").add("sales_funnel_cn_pool", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_statusbar_buttons button[name='action_pool_claim']",
-            content: "Claim deal A",
+            trigger: ".o_form_view.o_sfcn_pool_card .o_form_renderer.o_form_readonly",
+            content: "A pooled deal opens as a read-only card",
+        },
+        {
+            trigger: ".o_form_view.o_sfcn_pool_card:not(:has(button[name='action_set_won_rainbowman'])):not(:has(button[name='action_set_lost']))",
+            content: "No Won / Lost / Convert buttons on a pooled deal",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_pool_claim'].btn-primary",
+            content: "Claim is the obvious action: claim deal A",
             run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Claimed'):contains('Pool Tour A')",
+            content: "The claim is confirmed",
         },
         {
             trigger: ".o_form_view .o_statusbar_buttons button[name='action_pool_release']",
@@ -56,6 +68,10 @@ registry.category("web_tour.tours").add("sales_funnel_cn_pool", {
             trigger: ".modal button[name='action_release']",
             content: "Release",
             run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Released'):contains('Pool Tour A')",
+            content: "The release is confirmed",
         },
         {
             trigger: ".o_form_view .o_statusbar_buttons button[name='action_pool_claim']",

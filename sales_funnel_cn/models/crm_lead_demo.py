@@ -1,0 +1,151 @@
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+
+from odoo import api
+from odoo import fields
+from odoo import models
+
+DEMO_NOTES = [
+    ("user_rep_zhang", 2, "已发送报价单，客户IT经理下周二内部评审。"),
+    ("user_rep_zhang", 6, "与采购部确认预算流程：需总经理签字，预计月底走完。"),
+    ("user_rep_li", 3, "客户试用反馈良好，要求补充与金蝶的对接方案。"),
+    ("user_rep_wang", 4, "上门拜访生产总监，确认了排产痛点和上线时间。"),
+    ("user_rep_wang", 9, "客户财务提出分期付款，已转商务评估。"),
+    ("user_manager_liu", 12, "陪同拜访，客户高层认可方案方向。"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    @api.model
+    def _sfcn_demo_first_impression(self):
+        """Demo data only (demo/sales_funnel_first_impression_demo.xml): what a user sees in the first hour.
+
+        Dates relative to today that XML cannot express (creation dates, stage history, close dates, pool
+        deadlines) and the clean-up of Odoo's own English demo leads. Runs once, at demo install."""
+        env = self.env
+        now = fields.Datetime.now()
+
+        def ref(name):
+            return env.ref(f"sales_funnel_cn.{name}")
+
+        # Odoo's English demo leads (Mitchell Admin, Marc Demo) are not part of this company's funnel
+        crm_demo = env["ir.model.data"].search([("module", "=", "crm"), ("model", "=", "crm.lead")])
+        self.with_context(active_test=False).browse(crm_demo.mapped("res_id")).exists().unlink()
+        # paid lead enrichment (IAP) off: it needs credits and fails without internet
+        env["ir.config_parameter"].sudo().set_param("crm.iap.lead.enrich.setting", "manual")
+        enrich = env.ref("crm_iap_enrich.ir_cron_lead_enrichment", raise_if_not_found=False)
+        if enrich:
+            enrich.active = False
+        # Chinese users land in the CRM pipeline
+        users = (ref("user_rep_zhang") | ref("user_rep_li") | ref("user_rep_wang") | ref("user_manager_liu")
+                 | env.ref("base.user_admin"))
+        if env["res.lang"]._lang_get("zh_CN").active:
+            users.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        env.ref("base.user_admin").action_id = env.ref("crm.crm_lead_action_pipeline").id
+
+        team = ref("team_east_key_accounts")
+        leads = self.with_context(active_test=False).search([("team_id", "=", team.id)], order="id")
+        self._sfcn_demo_timeline(leads, now)
+        self._sfcn_demo_notes(leads, now, ref)
+        self._sfcn_demo_pool(leads, now, ref)
+        # the reclaim runs at night (02:00 in Shanghai): until then 即将退回公海 and the preview show the deals
+        cron = env.ref("sales_funnel_cn.ir_cron_pool_reclaim", raise_if_not_found=False)
+        if cron:
+            cron.nextcall = datetime.combine(now.date(), time(18, 0)) + timedelta(days=1)
+        return True
+
+    @api.model
+    def _sfcn_demo_timeline(self, leads, now):
+        """Creation dates and a stage history over the last months; won and lost deals get a close date."""
+        cr = self.env.cr
+        self.env.flush_all()
+        stages = self.env["crm.stage"].search([("team_id", "in", [False, *leads.team_id.ids])], order="sequence, id")
+        cr.execute("DELETE FROM crm_lead_stage_history WHERE lead_id IN %s", [tuple(leads.ids)])
+        rows = []
+        for i, lead in enumerate(leads):
+            entered = lead.date_last_stage_update or now
+            team_stages = stages.filtered(lambda s, lead=lead: not s.team_id or s.team_id == lead.team_id)
+            current = lead.stage_id
+            path = team_stages.filtered(lambda s, c=current: not s.is_won and (s.sequence, s.id) < (c.sequence, c.id))
+            if current.is_won:
+                path = team_stages.filtered(lambda s: not s.is_won)
+            path = [*path, current]
+            created = entered - timedelta(days=12 + (i * 11) % 75, hours=i % 7)
+            if not lead.user_id:  # pooled leads came in from marketing a few weeks ago
+                path, created = path[-1:], now - timedelta(days=15 + i % 20)
+            step = (entered - created) / max(len(path) - 1, 1)
+            previous, since = None, created
+            for n, stage in enumerate(path):
+                date = created + step * n if n < len(path) - 1 or len(path) == 1 else entered
+                if len(path) == 1:
+                    date = created
+                rows.append((lead.id, lead.team_id.id, previous and previous.id, stage.id, date,
+                             (date - since).total_seconds() / 86400.0 if previous else None,
+                             (date - created).total_seconds() / 86400.0, lead.user_id.id or None))
+                previous, since = stage, date
+            closed = entered if (current.is_won or not lead.active) else None
+            cr.execute("UPDATE crm_lead SET create_date = %s, date_open = %s, date_closed = COALESCE(%s, date_closed)"
+                       " WHERE id = %s", [created, created, closed, lead.id])
+            if len(path) == 1:
+                cr.execute("UPDATE crm_lead SET date_last_stage_update = %s WHERE id = %s AND user_id IS NULL",
+                           [created, lead.id])
+        cr.executemany("""
+            INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_from_id, stage_to_id, date,
+                                                days_in_previous, days_since_create, user_id,
+                                                create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, 1, %s)""",
+                       [(*row, row[4], row[4]) for row in rows])
+        self.env.invalidate_all()
+
+    @api.model
+    def _sfcn_demo_pool(self, leads, now, ref):
+        """Two deals released to the pool by their reps; deals close to reclaim and overdue ones."""
+        cr = self.env.cr
+        for xmlid, days, reason in (("pool_lead_04", 6, "客户预算冻结，明年再启动"),
+                                    ("pool_lead_05", 12, "联系人离职，新负责人未确定")):
+            lead = ref(xmlid)
+            lead.with_user(lead.user_id)._pool_release(reason)
+            self.env.flush_all()
+            cr.execute("UPDATE crm_lead SET date_pooled = %s WHERE id = %s", [now - timedelta(days=days), lead.id])
+            cr.execute("UPDATE crm_pool_history SET date_end = %s WHERE lead_id = %s AND date_end IS NOT NULL",
+                       [now - timedelta(days=days), lead.id])
+        # claimed 33.5 days ago: returns to the pool in 1.5 days, not won in 35 days (warned: 即将退回公海);
+        # claimed 36 days ago: overdue, the reclaim preview lists it. Ungraded deals without a decision date.
+        plan = [("user_rep_zhang", 2, 33.5), ("user_rep_li", 1, 33.5), ("user_rep_wang", 2, 36)]
+        for user_xmlid, count, claimed_days in plan:
+            user = ref(user_xmlid)
+            candidates = leads.filtered(lambda lead, user=user: lead.user_id == user and lead.active
+                                        and not lead.stage_id.is_won and not lead.customer_grade
+                                        and not lead.temperature)
+            for lead in candidates[:count]:
+                self.env.flush_all()
+                cr.execute("UPDATE crm_lead SET date_claimed = %s, date_deadline = NULL WHERE id = %s",
+                           [now - timedelta(days=claimed_days), lead.id])
+                cr.execute("UPDATE crm_pool_history SET date_start = %s WHERE lead_id = %s AND date_end IS NULL",
+                           [now - timedelta(days=claimed_days), lead.id])
+                self.env.invalidate_all()
+                self.env.add_to_compute(self._fields["date_reclaim"], lead)
+        self.env.flush_all()
+
+    @api.model
+    def _sfcn_demo_notes(self, leads, now, ref):
+        """Follow-up notes of the last weeks in the reps' chatter."""
+        cr = self.env.cr
+        for user_xmlid, days, body in DEMO_NOTES:
+            user = ref(user_xmlid)
+            # graded deals only: the ungraded ones are the deals left without follow-up (near reclaim)
+            worked = leads.filtered(lambda lead, user=user: lead.user_id == user and lead.active
+                                    and (lead.customer_grade or lead.temperature))
+            lead = worked[days % len(worked)]
+            before = lead.date_last_followup
+            message = lead.with_user(user).message_post(body=body, message_type="comment",
+                                                        subtype_xmlid="mail.mt_note")
+            when = now - timedelta(days=days, hours=3)
+            self.env.flush_all()
+            cr.execute("UPDATE mail_message SET date = %s WHERE id = %s", [when, message.id])
+            cr.execute("UPDATE crm_lead SET date_last_followup = GREATEST(%s, %s) WHERE id = %s",
+                       [before or None, when, lead.id])
+        self.env.invalidate_all()
