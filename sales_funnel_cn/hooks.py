@@ -79,15 +79,29 @@ def post_init_hook(env):
           JOIN crm_stage_check c ON c.stage_id = l.stage_id AND c.active
           JOIN crm_stage s ON s.id = c.stage_id
         ON CONFLICT (lead_id, check_id) DO NOTHING""", params)
-    # 6. deals past a stage with required checks got there before the checklists: never blocked for them
+    # 6. deals that reached their stage before the checklists existed: the required checks of that stage and of
+    # every earlier stage of the deal's pipeline are answered "entered before the checklist" (by the install, in
+    # the audit trail's "checked by/on") and the deal carries the gate's mark for it, so no deal is ever
+    # blocked retroactively; the next stages' checks are asked as for any deal
     cr.execute("""
-        UPDATE crm_lead l SET sfcn_before_checklist = true
-          FROM crm_stage s
-         WHERE s.id = l.stage_id AND NOT COALESCE(s.is_won, false) AND EXISTS (
-               SELECT 1 FROM crm_stage_check c JOIN crm_stage cs ON cs.id = c.stage_id
-                WHERE c.active AND c.required AND NOT COALESCE(cs.is_won, false)
-                  AND (cs.team_id IS NULL OR cs.team_id = l.team_id)
-                  AND (cs.sequence, cs.id) < (s.sequence, s.id))""")
+        WITH marked AS (
+            INSERT INTO crm_lead_check (lead_id, check_id, stage_id, stage_sequence, sequence, required, done,
+                                        needs_reconfirm, note, user_id, date,
+                                        create_uid, create_date, write_uid, write_date)
+            SELECT l.id, c.id, c.stage_id, cs.sequence, c.sequence, c.required, true, false, %(note)s,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM crm_lead l
+              JOIN crm_stage s ON s.id = l.stage_id
+              JOIN crm_stage_check c ON c.active AND c.required
+              JOIN crm_stage cs ON cs.id = c.stage_id
+             WHERE (cs.team_id IS NULL OR cs.team_id = l.team_id)
+               AND (cs.sequence, cs.id) <= (s.sequence, s.id)
+            ON CONFLICT (lead_id, check_id) DO UPDATE
+               SET done = true, note = EXCLUDED.note, user_id = EXCLUDED.user_id, date = EXCLUDED.date
+             WHERE NOT COALESCE(crm_lead_check.done, false)
+            RETURNING lead_id)
+        UPDATE crm_lead l SET sfcn_historical = true WHERE l.id IN (SELECT lead_id FROM marked)""",
+               dict(params, note=env._("Entered before the checklist")))
     env.invalidate_all()
     _notify_install_summary(env, now)
 
@@ -100,7 +114,7 @@ def _install_counts(env, now):
                count(*) FILTER (WHERE l.user_id IS NOT NULL AND l.date_claimed = %(now)s),
                count(*) FILTER (WHERE l.date_reclaim IS NOT NULL),
                count(*) FILTER (WHERE l.user_id IS NULL AND l.pool_id IS NOT NULL AND l.active),
-               count(*) FILTER (WHERE l.sfcn_before_checklist)
+               count(*) FILTER (WHERE l.sfcn_historical)
           FROM crm_lead l GROUP BY 1 ORDER BY 1""", {"now": now})
     keys = ("deals", "owned", "reclaim", "pooled", "before_checklist")
     return {company_id: dict(zip(keys, counts, strict=True)) for company_id, *counts in env.cr.fetchall()}

@@ -111,11 +111,11 @@ checks = env["crm.stage.check"].search([])
 result["missing_checks"] = [l.name for l in leads for c in checks
                             if c.stage_id == l.stage_id and c not in l.check_ids.check_id]
 result["checks_total"] = env["crm.lead.check"].search_count([])
-result["before_checklist"] = sorted(set(leads.filtered("sfcn_before_checklist").stage_id.mapped("name")))
+result["before_checklist"] = sorted(set(leads.filtered("sfcn_historical").stage_id.mapped("name")))
 result["stage_has_earlier_required_check"] = sorted({
-    l.stage_id.name for l in leads if not l.stage_id.is_won and checks.filtered(
-        lambda c, l=l: c.required and not c.stage_id.is_won
-        and (c.stage_id.sequence, c.stage_id.id) < (l.stage_id.sequence, l.stage_id.id))})
+    l.stage_id.name for l in leads if checks.filtered(
+        lambda c, l=l: c.required and (not c.stage_id.team_id or c.stage_id.team_id == l.team_id)
+        and (c.stage_id.sequence, c.stage_id.id) <= (l.stage_id.sequence, l.stage_id.id))})
 cr.execute("SELECT count(*) FROM crm_lead WHERE customer_grade IS NULL")
 result["grade_missing"] = cr.fetchone()[0]
 stored = {l.id: (l.customer_grade, l.temperature) for l in leads}

@@ -1,7 +1,6 @@
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
 
 # The pool fields the install fills with set-based SQL (see hooks.py): pre-created by the pre-init hook so
 # that Odoo does not compute them record by record for every existing deal.
@@ -16,38 +15,10 @@ INSTALL_SQL_COLUMNS = {
 class CrmLead(models.Model):
     """What bringing an existing CRM under the module needs: set-based pool assignment and return-to-pool
     dates (the same rules as ``_compute_pool_id``/``_compute_date_reclaim``, for any number of deals in a
-    few statements), and the mark of deals that reached their stage before the checklists existed."""
+    few statements). Deals that reached their stage before the checklists existed are marked by the install
+    with the gate's own mark (``sfcn_historical``, see hooks.py)."""
 
     _inherit = "crm.lead"
-
-    sfcn_before_checklist = fields.Boolean(
-        "Entered Before the Checklist", copy=False, readonly=True,
-        help="The deal reached its current stage before the stage checklists existed (set when the module "
-             "was installed): leaving that stage is not held back by checks nobody could tick then.")
-
-    # ------------------------------------------------------------------ the legacy mark
-    def write(self, vals):
-        if "sfcn_before_checklist" in vals and not self.env.su:
-            raise AccessError(self.env._("The mark 'Entered Before the Checklist' is set by the installation only."))
-        legacy = self.filtered("sfcn_before_checklist") if "stage_id" in vals else self.browse()
-        result = super().write(vals)
-        if legacy:
-            # from its next stage on, the deal goes through the checklists like any other
-            legacy.sudo().write({"sfcn_before_checklist": False})
-        return result
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get("sfcn_before_checklist") for vals in vals_list):
-            raise AccessError(self.env._("The mark 'Entered Before the Checklist' is set by the installation only."))
-        return super().create(vals_list)
-
-    def _sfcn_gate(self, new_stage):
-        """Deals marked as entered before the checklist leave their stage without its checks."""
-        legacy = self.filtered("sfcn_before_checklist")
-        if not legacy:
-            return super()._sfcn_gate(new_stage)
-        return super(CrmLead, self - legacy)._sfcn_gate(new_stage)
 
     # ------------------------------------------------------------------ set-based pool maintenance
     @api.model
@@ -90,7 +61,9 @@ class CrmLead(models.Model):
             WITH due AS (
                 SELECT l.id, p.warning_days, c.rule,
                        CASE WHEN p.exempt_future_decision AND l.date_deadline IS NOT NULL
-                            THEN GREATEST(c.date, (l.date_deadline + 1)::timestamp) ELSE c.date END AS date
+                            THEN GREATEST(c.date, LEAST((l.date_deadline + 1)::timestamp,
+                                                        c.date + make_interval(days => COALESCE(p.exempt_max_days, 0))))
+                            ELSE c.date END AS date
                   FROM crm_lead l
                   JOIN crm_pool p ON p.id = l.pool_id
              LEFT JOIN crm_stage s ON s.id = l.stage_id

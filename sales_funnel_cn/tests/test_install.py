@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo import fields
-from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -28,6 +27,9 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         cls.s4 = Stage.create({"name": "Install stage 4", "sequence": 904, "team_id": cls.team.id})
         for stage in (cls.s1, cls.s2, cls.s3):
             stage.check_ids = [Command.create({"name": f"Check of {stage.name}", "required": True})]
+        # the expected-closing exemption is off by default; this company switched it on (capped at 90 days)
+        cls.env["crm.pool"].search([("company_id", "=", cls.env.company.id)]).write(
+            {"exempt_future_decision": True, "exempt_max_days": 90})
         cls.deal1 = cls._new_deal("Old deal at stage 1", stage_id=cls.s1.id)
         cls.deal3 = cls._new_deal("Old deal at stage 3", stage_id=cls.s3.id, date_deadline=fields.Date.today()
                                   + timedelta(days=60))
@@ -77,35 +79,38 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         self.env["crm.lead"]._pool_reclaim_all()
         self.assertEqual((self.deal1 | self.deal3 | self.deal_b).user_id, self.rep)
 
-    def test_stage_history_checklists_and_before_checklist_mark(self):
+    def test_stage_history_checklists_and_entered_before_the_checklist(self):
         for deal in self.deal1 | self.deal3 | self.pooled:
             history = deal.stage_history_ids
             self.assertEqual(len(history), 1)
             self.assertEqual((history.stage_to_id, history.date), (deal.stage_id, deal.date_last_stage_update))
             self.assertAlmostEqual(history.days_since_create, 50, delta=0.01)
             self.assertEqual(deal.check_ids.check_id, deal.stage_id.check_ids)
-        self.assertFalse(self.deal1.sfcn_before_checklist, "stage 1 has no checklist before it")
-        self.assertTrue(self.deal3.sfcn_before_checklist)
-        self.assertTrue(self.pooled.sfcn_before_checklist)
-        # never blocked retroactively: the marked deal leaves its stage without the checks nobody could tick,
-        # then goes through the checklists like any other deal
+        # every deal reached its stage before the checklists: the checks of its stage and the earlier ones
+        # are answered "entered before the checklist" by the install, and the deal carries the gate's mark
+        for deal, stages in ((self.deal1, self.s1), (self.deal3, self.s1 | self.s2 | self.s3),
+                             (self.pooled, self.s1 | self.s2)):
+            self.assertTrue(deal.sfcn_historical, deal.name)
+            answered = deal.check_ids.filtered("done")
+            self.assertEqual(answered.check_id, stages.check_ids, deal.name)
+            self.assertEqual(set(answered.mapped("note")), {"Entered before the checklist"})
+            self.assertEqual(answered.user_id, self.env.user)
+        self.assertFalse(self.deal_b.sfcn_historical, "no checklist in company B's stages")
+        # never blocked retroactively: the marked deal moves on without the checks nobody could tick
         deal3 = self.deal3.with_user(self.rep)
         deal3.write({"stage_id": self.s4.id})
-        self.assertFalse(self.deal3.sfcn_before_checklist)
-        deal3.write({"stage_id": self.s1.id})
-        with self.assertRaises(UserError):
-            deal3.write({"stage_id": self.s2.id})
-        # an unmarked deal is gated as usual
+        self.assertEqual(self.deal3.stage_id, self.s4)
+        # the next stage's checks are asked as for any deal
         with self.assertRaises(UserError):
             self.deal1.with_user(self.rep).write({"stage_id": self.s2.id})
+        self.assertEqual(self.deal1.stage_id, self.s1)
 
-    def test_mark_set_by_the_installation_only(self):
-        with self.assertRaises(AccessError):
-            self.deal1.with_user(self.rep).write({"sfcn_before_checklist": True})
-        with self.assertRaises(AccessError):
-            self.deal1.with_user(self.manager).write({"sfcn_before_checklist": True})
-        with self.assertRaises(AccessError):
-            self.env["crm.lead"].with_user(self.rep).create({"name": "x", "sfcn_before_checklist": True})
+    def test_mark_set_by_the_installation_or_a_manager_only(self):
+        with self.assertRaises(UserError):
+            self.deal_b.with_user(self.rep).write({"sfcn_historical": True})
+        with self.assertRaises(UserError):
+            self.env["crm.lead"].with_user(self.rep).create({"name": "x", "sfcn_historical": True})
+        self.assertFalse(self.deal_b.sfcn_historical)
 
     def test_summary_to_administrators(self):
         admin = self.env.ref("base.user_admin")
@@ -128,6 +133,8 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         grade_a = self._new_deal("Grade A", customer_grade_override="A", customer_grade_override_reason="why")
         deals |= grade_a
         deals |= self._new_deal("Past deadline", date_deadline=fields.Date.today() - timedelta(days=3))
+        far = self._new_deal("Far deadline", date_deadline=fields.Date.today() + timedelta(days=400))
+        deals |= far
         self.env.flush_all()
         orm = {d.id: (d.date_reclaim, d.date_reclaim_warning, d.reclaim_rule) for d in deals}
         self.env.cr.execute("UPDATE crm_lead SET date_reclaim = NULL, reclaim_rule = 'followup' WHERE id = ANY(%s)",
@@ -140,3 +147,5 @@ class TestInstallOnExistingData(SalesFunnelCommon):
                                                grade_a.date_claimed + timedelta(days=3 - pool.warning_days)))
         self.assertEqual(sum(1 for value in orm.values() if not value[0]), 2, "locked and won deals")
         self.assertGreater(orm[self.deal3.id][0], orm[self.deal1.id][0])
+        self.assertEqual(orm[far.id][0], far.date_claimed + timedelta(days=pool.followup_days + 90),
+                         "the exemption is capped by the pool")
