@@ -41,8 +41,8 @@
     "demo": [
         "demo/crm_lead_demo.xml",
         "demo/sales_funnel_feature_demo.xml",
-        "demo/crm_funnel_demo.xml",
         "demo/sales_funnel_first_impression_demo.xml",
+        "demo/crm_funnel_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

@@ -519,7 +519,8 @@ class CrmLead(models.Model):
             [("team_id", "=", team_id), ("type", "=", "opportunity")], order="id")
         pipeline = self._sfcn_pipeline(team_id)[0]
         open_stages = [s for s in pipeline if not s.is_won]
-        todo = deals.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
+        # the pooled deals stay where the template put them (marketing's leads wait at the funnel's start)
+        todo = deals.filtered(lambda lead: lead.active and lead.user_id and not lead.stage_id.is_won)
         shares = list(range(len(open_stages), 0, -1))  # 6:5:4:3:2 ... of the open deals
         position = 0
         for stage, share in zip(open_stages, shares, strict=True):

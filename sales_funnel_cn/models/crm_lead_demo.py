@@ -62,12 +62,15 @@ class CrmLead(models.Model):
         """Creation dates and a stage history over the last months; won and lost deals get a close date."""
         cr = self.env.cr
         self.env.flush_all()
-        stages = self.env["crm.stage"].search([("team_id", "in", [False, *leads.team_id.ids])], order="sequence, id")
+        pipelines = {}  # the stages each team's pipeline shows (a team running a funnel template: its own)
         cr.execute("DELETE FROM crm_lead_stage_history WHERE lead_id IN %s", [tuple(leads.ids)])
         rows = []
         for i, lead in enumerate(leads):
             entered = lead.date_last_stage_update or now
-            team_stages = stages.filtered(lambda s, lead=lead: not s.team_id or s.team_id == lead.team_id)
+            if lead.team_id.id not in pipelines:
+                pipelines[lead.team_id.id] = self.env["crm.stage"].browse(
+                    [entry.id for entry in self._sfcn_pipeline(lead.team_id.id)[0]])
+            team_stages = pipelines[lead.team_id.id]
             current = lead.stage_id
             path = team_stages.filtered(lambda s, c=current: not s.is_won and (s.sequence, s.id) < (c.sequence, c.id))
             if current.is_won:
