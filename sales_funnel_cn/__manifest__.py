@@ -12,6 +12,8 @@
     "data": [
         "security/sales_funnel_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_followup_security.xml",
+        "data/crm_followup_data.xml",
         "data/crm_call_outcome_data.xml",
         "data/crm_lead_qualification_data.xml",
         "views/crm_lead_views.xml",
@@ -36,12 +38,18 @@
         "views/crm_lead_funnel_report_views.xml",
         "wizard/crm_funnel_export_wizard_views.xml",
         "views/sales_funnel_menus.xml",
+        "views/crm_followup_views.xml",
+        "views/res_config_settings_followup_views.xml",
     ],
     "demo": [
         "demo/crm_lead_demo.xml",
         "demo/sales_funnel_feature_demo.xml",
+        "demo/crm_followup_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_funnel_cn/static/src/**/*",
+        ],
         "web.assets_tests": [
             "sales_funnel_cn/static/tests/tours/**/*",
         ],

@@ -1,5 +1,8 @@
 from . import test_call_outcome
 from . import test_customer_grade
+from . import test_customer_level
+from . import test_followup
+from . import test_followup_tour
 from . import test_foundation
 from . import test_funnel_export
 from . import test_funnel_plan
@@ -10,3 +13,5 @@ from . import test_pool_tour
 from . import test_stage_gate
 from . import test_stage_gate_ui
 from . import test_ui
+from . import test_weekly_followup
+from . import test_win_loss
