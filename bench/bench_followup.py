@@ -26,21 +26,36 @@ def run(env, bench):
                    [leads.ids])
     env["crm.phone.suppression"].search([]).unlink()
     env.invalidate_all()
-    sample = leads[: min(500, n)]
+    half = min(250, n // 2)
+    first, second = leads[:half], leads[half:2 * half]
     channel = env.ref("sales_funnel_cn.followup_channel_wechat")
-    outcome = env["crm.call.outcome"]._from_code("Cut")
-    with bench.measure(f"log {len(sample)} calls, one by one") as calls:
-        for lead in sample:
+    Outcome = env["crm.call.outcome"]
+    callback_at = datetime.now() + timedelta(days=3)
+
+    def log_calls(deals, code, **extra):
+        for lead in deals:
             env["crm.call.log"].with_user(lead.user_id).create({
-                "lead_id": lead.id, "outcome_id": outcome.id, "purpose": "确认需求"})
+                "lead_id": lead.id, "outcome_id": Outcome._from_code(code).id, "purpose": "确认需求", **extra})
         env.flush_all()
-    with bench.measure(f"log {len(sample)} structured follow-ups, one by one") as followups:
-        for lead in sample:
+
+    def log_followups(deals, **extra):
+        for lead in deals:
             env["crm.followup"].with_user(lead.user_id).create({
-                "lead_id": lead.id, "channel_id": channel.id, "purpose": "确认需求", "content": "沟通了预算",
-                "next_step": "发送报价", "next_date": datetime.now().date() + timedelta(days=3)})
+                "lead_id": lead.id, "channel_id": channel.id, "purpose": "确认需求", "content": "沟通了预算", **extra})
         env.flush_all()
-    bench.figure("follow-up / call time ratio (goal <= 1.3)", followups["seconds"] / calls["seconds"])
+
+    # like with like: a plain call (Cut) vs a follow-up without a next step; a callback call (待跟进, schedules
+    # an activity) vs a follow-up whose next step becomes an activity
+    with bench.measure(f"log {half} plain calls (Cut), one by one") as calls:
+        log_calls(first, "Cut")
+    with bench.measure(f"log {half} follow-ups without next step, one by one") as followups:
+        log_followups(second)
+    bench.figure("follow-up / call time ratio, plain (goal <= 1.3)", followups["seconds"] / calls["seconds"])
+    with bench.measure(f"log {half} callback calls (待跟进, activity), one by one") as calls:
+        log_calls(first, "待跟进", callback_date=callback_at)
+    with bench.measure(f"log {half} follow-ups with next step (activity), one by one") as followups:
+        log_followups(second, next_step="发送报价", next_date=callback_at.date())
+    bench.figure("follow-up / call time ratio, with activity (goal <= 1.3)", followups["seconds"] / calls["seconds"])
 
     Lead = env["crm.lead"]
     Digest = env["crm.followup.digest"]

@@ -13,7 +13,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     followup_ids = fields.One2many("crm.followup", "lead_id", "Follow-ups")
-    followup_count = fields.Integer("Follow-ups", compute="_compute_followup_count")
+    followup_count = fields.Integer("Follow-up Count", compute="_compute_followup_count")
     followed_up_this_week = fields.Boolean(
         compute="_compute_followed_up_this_week",
         search="_search_followed_up_this_week",

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    won_reason_id = fields.Many2one("crm.won.reason", index="btree_not_null", copy=False,
+    won_reason_id = fields.Many2one("crm.won.reason", "Reason Won", index="btree_not_null", copy=False,
                                     tracking=True)
     close_summary = fields.Text("Win/Loss Summary", copy=False,
                                 help="赢/丢单总结: what decided the outcome, in a few sentences.")

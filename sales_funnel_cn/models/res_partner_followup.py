@@ -10,7 +10,7 @@ class ResPartner(models.Model):
     partner_latitude = fields.Float("Geo Latitude", digits=(10, 7))
     partner_longitude = fields.Float("Geo Longitude", digits=(10, 7))
     followup_ids = fields.One2many("crm.followup", "partner_id", "Follow-ups")
-    followup_count = fields.Integer("Follow-ups", compute="_compute_followup_count")
+    followup_count = fields.Integer("Follow-up Count", compute="_compute_followup_count")
 
     def _compute_followup_count(self):
         counts = dict(self.env["crm.followup"]._read_group(

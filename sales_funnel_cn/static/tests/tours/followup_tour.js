@@ -70,11 +70,11 @@ registry.category("web_tour.tours").add("sales_funnel_cn_followup_visit", {
             run: "click",
         },
         {
-            trigger: ".o_sfcn_weekly_list .o_data_row:contains('SFCN 未跟进商机')",
+            trigger: ".o_list_view .o_data_row:contains('SFCN 未跟进商机')",
             content: "The deal without a follow-up this week is listed",
         },
         {
-            trigger: ".o_sfcn_weekly_list:not(:has(.o_data_row:contains('SFCN 拜访商机')))",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('SFCN 拜访商机')))",
             content: "The visited deal is not",
         },
         {
@@ -97,7 +97,7 @@ registry.category("web_tour.tours").add("sales_funnel_cn_followup_visit", {
             run: "click",
         },
         {
-            trigger: ".o_sfcn_communications .o_data_row:contains('确认上线计划'):contains('客户同意下月试点')",
+            trigger: ".o_list_view .o_data_row:contains('确认上线计划'):contains('客户同意下月试点')",
             content: "The visit is listed with its purpose and content",
         },
     ],
