@@ -171,7 +171,7 @@ class TestCommunicationReport(SalesFunnelCommon):
         self.assertEqual(sorted(mine.mapped("kind")), ["call", "followup"])
         self.assertIn("客户关心数据迁移", mine.mapped("content"))
         self.assertFalse(Report.with_user(self.rep2).search([("lead_id", "=", deal.id)]), "own communications only")
-        [(user, grade, count)] = Report._read_group([("lead_id", "=", deal.id)], ["user_id", "customer_grade"],
+        [(user, _grade, count)] = Report._read_group([("lead_id", "=", deal.id)], ["user_id", "customer_grade"],
                                                     ["communication_count:sum"])
         self.assertEqual((user, count), (self.rep, 2))
         today = fields.Date.today()
