@@ -152,7 +152,7 @@ class CrmCallLog(models.Model):
         if lead:
             if outcome.effect == "lost":
                 lead.action_set_lost(lost_reason_id=outcome.lost_reason_id.id)
-            lead._mark_followup(when)
+            lead._mark_followup(when, source="call")
 
     def _schedule_activity(self, record, outcome, deadline):
         activity_type = outcome.activity_type_id or self.env.ref("mail.mail_activity_data_call")

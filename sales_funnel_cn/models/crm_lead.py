@@ -2,6 +2,13 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+# which follow-up sources reset the pool's clock, per value of the setting sales_funnel_cn.followup_clock
+FOLLOWUP_CLOCK_SOURCES = {
+    "followup": ("followup",),
+    "followup_call": ("followup", "call"),
+    "all": ("followup", "call", "note"),
+}
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -12,8 +19,9 @@ class CrmLead(models.Model):
     )
     date_last_followup = fields.Datetime(
         "Last Follow-up", index=True, copy=False, readonly=True,
-        help="Last time the deal was followed up: a logged call, a note or message, an activity done or a "
-             "stage change. The public pool's reclaim rule reads it.",
+        help="Last time the deal was followed up: a structured follow-up, a logged call or a stage change "
+             "(notes and activities done only when the setting counts them). The public pool's reclaim "
+             "rule reads it.",
     )
 
     @api.depends("date_last_stage_update")
@@ -41,18 +49,27 @@ class CrmLead(models.Model):
             vals = dict(vals, date_last_followup=fields.Datetime.now())
         return super().write(vals)
 
-    def _mark_followup(self, when=None):
-        """Record a follow-up on these deals (calls, notes, activities done and stage changes call it)."""
-        if self:
+    def _mark_followup(self, when=None, source=None):
+        """Record a follow-up on these deals. ``source`` is what happened: "followup" (a structured
+        follow-up record), "call" (a logged call), "note" (a note, message or activity done) or None
+        (always counts, e.g. a stage change). The setting sales_funnel_cn.followup_clock decides which
+        sources reset the public pool's clock."""
+        if self and (source is None or source in self._followup_clock_sources()):
             # never in the future: a follow-up date ahead would postpone the return to the public pool
             now = fields.Datetime.now()
             self.sudo().write({"date_last_followup": min(when, now) if when else now})
 
+    @api.model
+    def _followup_clock_sources(self):
+        setting = self.env["ir.config_parameter"].sudo().get_param(
+            "sales_funnel_cn.followup_clock", "followup_call")
+        return FOLLOWUP_CLOCK_SOURCES.get(setting, FOLLOWUP_CLOCK_SOURCES["followup_call"])
+
     def message_post(self, **kwargs):
-        """A note or message written by someone, or an activity marked done, is a follow-up;
-        incoming e-mails and system notifications are not."""
+        """A note or message written by someone, or an activity marked done, is a follow-up when the
+        setting counts notes (not by default); incoming e-mails and system notifications never are."""
         message = super().message_post(**kwargs)
         if message.message_type == "comment" or (
                 message.subtype_id and message.subtype_id == self.env.ref("mail.mt_activities", False)):
-            self._mark_followup()
+            self._mark_followup(source="note")
         return message

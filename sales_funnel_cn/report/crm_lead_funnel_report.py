@@ -11,11 +11,13 @@ COUNTS = ("deal_count", "reached_count", "advanced_count")
 class CrmLeadFunnelReport(models.Model):
     """Stage-to-stage conversion of the open funnel (an SQL view, aggregated by SQL GROUP BY).
 
-    One row per active opportunity and per stage it has reached: every stage of its team's pipeline (the
+    One row per open or lost opportunity and per stage it has reached: every stage of its team's pipeline (the
     template's stages for a team running a funnel template, else the team's and the shared ones) up to
     its current stage, in stage order (sequence, id). Every measure is additive, so any filter or grouping
     on the deal (team, salesperson, creation date, grade) stays exact:
-    deals = deals currently in the stage; reached = deals in this stage or a later one; moved on = reached -
+    deals = open deals currently in the stage; lost = deals lost at this stage (a lost deal keeps the stage
+    it was lost at: it reached that stage and did not move on, so it lowers the conversion instead of
+    dropping out of the funnel); reached = deals in this stage or a later one; moved on = reached -
     deals (they went further); conversion to next stage = moved on / reached, recomputed from the group's
     sums (never an average of rows). The same figures as the 漏斗总览 sheet of the Excel export."""
 
@@ -34,6 +36,7 @@ class CrmLeadFunnelReport(models.Model):
     create_date = fields.Datetime("Created on", readonly=True)
     customer_grade = fields.Selection(CUSTOMER_GRADES, "Grade", readonly=True)
     deal_count = fields.Integer("Deals", readonly=True)
+    lost_count = fields.Integer("Lost at this Stage", readonly=True)
     reached_count = fields.Integer("Reached this Stage", readonly=True)
     advanced_count = fields.Integer("Moved to a Later Stage", readonly=True)
     amount = fields.Float(readonly=True)
@@ -46,11 +49,13 @@ class CrmLeadFunnelReport(models.Model):
             SELECT ROW_NUMBER() OVER (ORDER BY l.id, s.sequence, s.id) AS id,
                    s.id AS stage_id, s.sequence AS stage_sequence, l.id AS lead_id, l.user_id, l.team_id,
                    l.company_id, l.create_date, l.customer_grade,
-                   (s.id = l.stage_id)::int AS deal_count,
+                   (s.id = l.stage_id AND l.active)::int AS deal_count,
+                   (s.id = l.stage_id AND NOT l.active)::int AS lost_count,
                    1 AS reached_count,
                    (s.id != l.stage_id)::int AS advanced_count,
-                   CASE WHEN s.id = l.stage_id THEN COALESCE(l.expected_revenue, 0) ELSE 0 END AS amount,
-                   CASE WHEN s.id = l.stage_id THEN COALESCE(l.prorated_revenue, 0) ELSE 0 END
+                   CASE WHEN s.id = l.stage_id AND l.active THEN COALESCE(l.expected_revenue, 0) ELSE 0 END
+                       AS amount,
+                   CASE WHEN s.id = l.stage_id AND l.active THEN COALESCE(l.prorated_revenue, 0) ELSE 0 END
                        AS weighted_amount,
                    CASE WHEN s.id != l.stage_id THEN 100.0 ELSE 0.0 END AS conversion_rate
               FROM crm_lead l
@@ -63,7 +68,7 @@ class CrmLeadFunnelReport(models.Model):
                        THEN s.team_id = t.id AND s.funnel_template_id = t.funnel_template_id
                        ELSE s.team_id IS NULL OR s.team_id = l.team_id END)
                               AND (s.sequence < cur.sequence OR (s.sequence = cur.sequence AND s.id <= cur.id))
-             WHERE l.active AND l.type = 'opportunity'
+             WHERE l.type = 'opportunity' AND (l.active OR l.probability = 0)
         """)
 
     @api.model
@@ -78,13 +83,14 @@ class CrmLeadFunnelReport(models.Model):
             fields = [f for f in fields if f.split(":")[0] != "conversion_rate"] + [
                 f"{c}:sum" for c in ("reached_count", "advanced_count") if c not in names]
         if "reached_count" in names or "conversion_rate" in names:
-            fields = [*fields, "deal_count:sum"] if "deal_count" not in names else fields
+            fields = [*fields, *(f"{c}:sum" for c in ("deal_count", "lost_count") if c not in names)]
         groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
         per_stage = any(g.split(":")[0] == "stage_id" for g in groupby[:1 if lazy else None])
         for group in groups:
             one_stage = per_stage or self._group_is_one_stage(group, domain)
             if not one_stage and ("reached_count" in names or "conversion_rate" in names):
-                group["reached_count"] = group.get("deal_count") or 0
+                # open and lost deals: each reached the funnel once
+                group["reached_count"] = (group.get("deal_count") or 0) + (group.get("lost_count") or 0)
             if "conversion_rate" in names:
                 reached = group.get("reached_count") or 0
                 group["conversion_rate"] = (round(100.0 * (group.get("advanced_count") or 0) / reached, 2)

@@ -1,8 +1,11 @@
 from . import test_call_outcome
 from . import test_context_keys
 from . import test_customer_grade
+from . import test_customer_level
 from . import test_enforce
 from . import test_first_hour
+from . import test_followup
+from . import test_followup_tour
 from . import test_foundation
 from . import test_funnel_export
 from . import test_funnel_plan
@@ -17,3 +20,5 @@ from . import test_stage_gate
 from . import test_stage_gate_paths
 from . import test_stage_gate_ui
 from . import test_ui
+from . import test_weekly_followup
+from . import test_win_loss

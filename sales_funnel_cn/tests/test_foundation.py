@@ -72,6 +72,8 @@ class TestFoundation(SalesFunnelCommon):
         self.assertIn("销售漏斗", arch)
 
     def test_followup_date_moves_on_note_activity_and_stage_change(self):
+        # notes and activities done reset the clock only when the setting counts them (not by default)
+        self.env["ir.config_parameter"].set_param("sales_funnel_cn.followup_clock", "all")
         deal = self._new_deal()
         self.assertFalse(deal.date_last_followup)
         past = fields.Datetime.now() - timedelta(days=20)

@@ -218,7 +218,7 @@ class TestFunnelExport(SalesFunnelCommon):
         # deal 1 goes one stage forward, then deal 0 forward and is lost: its move still counts
         self.deals[1].stage_id = self.open_stages[1]
         lost.stage_id = self.open_stages[1]
-        lost.action_set_lost()
+        lost.action_set_lost(lost_reason_id=self.env.ref("sales_funnel_cn.lost_reason_refused").id)
         old = History.create({"lead_id": self.deals[2].id, "stage_from_id": self.open_stages[0].id,
                               "stage_to_id": self.open_stages[1].id, "date": now - timedelta(days=45)})
         self.env.flush_all()

@@ -146,7 +146,7 @@ class TestStageGate(SalesFunnelCommon):
         self.assertFalse(answers[0].needs_reconfirm)
         # lost is not a stage change and is never blocked
         deal3 = self._deal()
-        deal3.with_user(self.rep).action_set_lost()
+        deal3.with_user(self.rep).action_set_lost(lost_reason_id=self.env.ref("sales_funnel_cn.lost_reason_refused").id)
         self.assertFalse(deal3.active)
 
     def test_multi_record_write(self):

@@ -1,0 +1,101 @@
+"""Sheets of the funnel workbook for seed 000 requirement 3 (业务员针对某个级别的客户，在本周或者这一天进行了
+哪些沟通): the counts of 沟通记录 gain the structured follow-ups, and 沟通明细 lists every communication
+(follow-ups and calls) of the period with its purpose and content."""
+from odoo.tools import SQL
+
+from .funnel_sheets import DETAIL_CHUNK
+from .funnel_sheets import SHEET_PROVIDERS
+from .funnel_sheets import CommunicationSheet
+from .funnel_sheets import SheetProvider
+
+
+class FollowupCommunicationSheet(CommunicationSheet):
+    """沟通记录 with three more columns: structured follow-ups in the period, this week and today."""
+
+    models = ("crm.followup",)
+
+    def followup_counts(self, ctx):
+        env = ctx.env
+        since = min(ctx.date_from, ctx.week_start, ctx.today)
+        query = env["crm.followup"]._search([("date", ">=", since), ("lead_id", "any", ctx.base_domain)])
+        query.add_join("JOIN", "fu_lead", "crm_lead", SQL("fu_lead.id = crm_followup.lead_id"))
+        query.add_join("JOIN", "fu_user", "res_users", SQL("fu_user.id = crm_followup.user_id"))
+        query.groupby = SQL("fu_user.partner_id, fu_lead.stage_id, fu_lead.customer_grade")
+        return {(partner, stage, grade): counts for partner, stage, grade, *counts in env.execute_query(
+            query.select(SQL("fu_user.partner_id"), SQL("fu_lead.stage_id"), SQL("fu_lead.customer_grade"),
+                         *self._windows(ctx, SQL("crm_followup.date"))))}
+
+    def write_sheet(self, book, ctx):
+        env = ctx.env
+        rows, has_calls = self.figures(ctx)
+        width = len(rows[0]) if rows else (9 if has_calls else 6) + 3
+        grades = dict(env["crm.lead"]._fields["customer_grade"]._description_selection(env))
+        by_label = {tuple(row[:3]): row for row in rows}
+        counts = self.followup_counts(ctx)
+        partners = env["res.partner"].sudo().browse({key[0] for key in counts})
+        names = {p.id: p.name for p in partners}
+        for (partner, stage, grade), values in counts.items():
+            label = (names.get(partner, ""), env["crm.stage"].browse(stage).name if stage else "",
+                     grades.get(grade, ""))
+            row = by_label.get(label)
+            if row is None:
+                row = by_label[label] = [*label] + [0] * (width - 3)
+                rows.append(row)
+            row.extend(values)
+        for row in rows:
+            row.extend([0] * (width + 3 - len(row)))
+        windows = (env._("period"), env._("this week"), env._("today"))
+        columns = [(env._("Salesperson"), "text"), (env._("Stage"), "text"), (env._("Grade"), "text")]
+        kinds = ([env._("Calls")] if has_calls else []) + [env._("Notes"), env._("Activities"),
+                                                           env._("Follow-ups")]
+        columns += [(f"{kind} ({window})", "int") for kind in kinds for window in windows]
+        book.add_table(self.sheet, columns, rows)
+
+
+class CommunicationDetailSheet(SheetProvider):
+    """沟通明细: every follow-up and call of the period, with the deal's stage and grade, purpose and content."""
+
+    sheet = "沟通明细"
+    models = ("crm.communication.report",)
+    fields = ["date", "kind", "channel", "user_id", "partner_id", "lead_id", "customer_grade", "stage_id",
+              "purpose", "content", "checkin_far"]
+
+    def rows(self, ctx):
+        Report = ctx.env["crm.communication.report"]
+        domain = [("date", ">=", ctx.date_from), ("date", "<", ctx.date_to)]
+        if ctx.teams:
+            domain.append(("team_id", "in", ctx.teams.ids))
+        if ctx.users:
+            domain.append(("user_id", "in", ctx.users.ids))
+        kinds = dict(Report._fields["kind"]._description_selection(ctx.env))
+        grades = dict(Report._fields["customer_grade"]._description_selection(ctx.env))
+        ids = Report._search(domain, order="date, id").get_result_ids()
+        for start in range(0, len(ids), DETAIL_CHUNK):
+            for rec in Report.browse(ids[start:start + DETAIL_CHUNK]).read(self.fields):
+                yield [rec["date"], kinds.get(rec["kind"], ""), rec["channel"] or "",
+                       (rec["user_id"] and rec["user_id"][1]) or "", (rec["partner_id"] and rec["partner_id"][1]) or "",
+                       (rec["lead_id"] and rec["lead_id"][1]) or "", grades.get(rec["customer_grade"], ""),
+                       (rec["stage_id"] and rec["stage_id"][1]) or "", rec["purpose"] or "", rec["content"] or "",
+                       ctx.env._("far from customer") if rec["checkin_far"] else ""]
+            Report.env.invalidate_all()
+
+    def write_sheet(self, book, ctx):
+        env = ctx.env
+        book.add_table(self.sheet, [
+            (env._("Date"), "date"), (env._("Kind"), "text"), (env._("Channel"), "text"),
+            (env._("Salesperson"), "text"), (env._("Customer"), "text"), (env._("Opportunity"), "text"),
+            (env._("Grade"), "text"), (env._("Stage"), "text"), (env._("Purpose"), "text"),
+            (env._("What Was Discussed"), "text"), (env._("Check-in"), "text")], self.rows(ctx),
+            widths={8: 30, 9: 50})
+
+
+def register(providers):
+    """Registered in the workbook's SHEET_PROVIDERS like the other sheets: 沟通记录 (now with follow-ups) in
+    place of the plain one, 沟通明细 right after it."""
+    if CommunicationDetailSheet in providers:
+        return
+    at = providers.index(CommunicationSheet)
+    providers[at:at + 1] = [FollowupCommunicationSheet, CommunicationDetailSheet]
+
+
+register(SHEET_PROVIDERS)

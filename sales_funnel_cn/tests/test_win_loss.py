@@ -1,0 +1,76 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SalesFunnelCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWinLoss(SalesFunnelCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.refused = cls.env.ref("sales_funnel_cn.lost_reason_refused")
+        cls.price = cls.env.ref("sales_funnel_cn.won_reason_price")
+        cls.open_stages = cls.stages.filtered(lambda s: not s.is_won).sorted("sequence")
+
+    def test_seed_lost_reasons_shipped(self):
+        names = self.env["crm.lost.reason"].with_context(lang="en_US").search([]).mapped("name")
+        for name in ("Clearly refused", "Cannot be contacted or followed", "Not a fit for our product",
+                     "Bought another company's product"):
+            self.assertIn(name, names)
+        self.assertGreaterEqual(self.env["crm.won.reason"].search_count([]), 3)
+
+    def test_lost_needs_reason_over_rpc_and_keeps_its_stage(self):
+        deal = self._new_deal(stage_id=self.open_stages[1].id)
+        with self.assertRaises(UserError):
+            deal.with_user(self.rep).action_set_lost()
+        self.assertTrue(deal.active)
+        deal.with_user(self.rep).action_set_lost(lost_reason_id=self.refused.id)
+        self.assertFalse(deal.active)
+        self.assertEqual(deal.stage_id, self.open_stages[1], "a lost deal keeps the stage it was lost at")
+
+    def test_lost_wizard_asks_reason_and_summary(self):
+        deal = self._new_deal()
+        Wizard = self.env["crm.lead.lost"].with_user(self.rep)
+        with self.assertRaises(UserError):
+            Wizard.create({"lead_ids": [deal.id], "lost_reason_id": self.refused.id,
+                           "lost_feedback": "<p><br></p>"}).action_lost_reason_apply()
+        self.assertTrue(deal.active)
+        Wizard.create({"lead_ids": [deal.id], "lost_reason_id": self.refused.id,
+                       "lost_feedback": "<p>客户选择了竞争对手的低价方案</p>"}).action_lost_reason_apply()
+        self.assertFalse(deal.active)
+        self.assertEqual(deal.lost_reason_id, self.refused)
+        self.assertEqual(deal.close_summary, "客户选择了竞争对手的低价方案")
+
+    def test_won_button_asks_reason_and_summary(self):
+        deal = self._new_deal()
+        action = deal.with_user(self.rep).action_set_won_rainbowman()
+        self.assertEqual(action["res_model"], "crm.lead.won")
+        self.assertNotEqual(deal.probability, 100)
+        Wizard = self.env["crm.lead.won"].with_user(self.rep).with_context(default_lead_ids=deal.ids)
+        with self.assertRaises(UserError):
+            Wizard.create({"won_reason_id": self.price.id, "close_summary": "  "}).action_apply()
+        Wizard.create({"won_reason_id": self.price.id, "close_summary": "价格和付款方式打动了客户"}).action_apply()
+        self.assertTrue(deal.stage_id.is_won)
+        self.assertEqual(deal.won_reason_id, self.price)
+
+    def test_funnel_report_counts_lost_deals_in_conversion(self):
+        Report = self.env["crm.lead.funnel.report"]
+        domain = [("team_id", "=", self.team.id)]
+        first, second = self.open_stages[0], self.open_stages[1]
+        self._new_deal("Moved on", stage_id=second.id)
+        lost = self._new_deal("Lost at first", stage_id=first.id)
+        self.env.flush_all()
+
+        def row(stage):
+            return next(r for r in Report._funnel(domain) if r[0] == stage)
+        lost.action_set_lost(lost_reason_id=self.refused.id)
+        self.env.flush_all()
+        # the lost deal still reached the first stage and did not move on: conversion 1 of 2 (it used to drop
+        # out of the funnel: 1 of 1, conversion 100%)
+        self.assertEqual(row(first)[2], 2)
+        self.assertEqual(row(first)[5], 0.5)
+        self.assertEqual(row(first)[1], 0, "no open deal sits in the first stage")
+        [(lost_count,)] = Report._read_group([*domain, ("stage_id", "=", first.id)], [], ["lost_count:sum"])
+        self.assertEqual(lost_count, 1)
