@@ -90,7 +90,7 @@ class CrmFollowup(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         Lead = self.env["crm.lead"]
-        manager = self.env.is_superuser() or self.env.user.has_group("sales_team.group_sale_manager")
+        manager = self.env.is_superuser() or self.env.user._sfcn_is_sales_manager()
         for vals in vals_list:
             self._check_no_checkin(vals)
             if vals.get("user_id", self.env.uid) != self.env.uid and not manager:
@@ -123,7 +123,7 @@ class CrmFollowup(models.Model):
         if "purpose" in vals and not (vals["purpose"] or "").strip():
             raise ValidationError(self.env._("A follow-up needs a purpose (没有明确目的不可以进行跟进)."))
         if {"lead_id", "partner_id", "user_id"} & set(vals) and not self.env.is_superuser() \
-                and not self.env.user.has_group("sales_team.group_sale_manager"):
+                and not self.env.user._sfcn_is_sales_manager():
             raise UserError(self.env._("Only a sales manager can move a follow-up to another deal, "
                                        "customer or salesperson."))
         res = super().write(vals)

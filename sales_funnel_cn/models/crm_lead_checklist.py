@@ -315,7 +315,7 @@ class CrmLead(models.Model):
             stage = self._sfcn_nearest_stage(pipeline, lead.probability, won)
             groups.setdefault(stage.id, self.browse())
             groups[stage.id] |= lead
-        manager = self.env.user.has_group("sales_team.group_sale_manager")
+        manager = self.env.user._sfcn_is_sales_manager()
         for stage_id, leads in groups.items():
             if gate_team is not None and not manager:
                 leads._sfcn_gate(self.env["crm.stage"].browse(stage_id), team_id=gate_team, from_start=True)
@@ -333,7 +333,7 @@ class CrmLead(models.Model):
         return self.with_context(**{OVERRIDE_KEY: override}).write({"stage_id": stage.id})
 
     def _sfcn_check_manager(self, message):
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user._sfcn_is_sales_manager():
             raise UserError(message)
 
     def _sfcn_override(self):

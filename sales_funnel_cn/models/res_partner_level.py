@@ -27,7 +27,7 @@ class ResPartner(models.Model):
             raise UserError(self.env._("The customer level is derived; a sales manager can override it."))
         override = {"customer_level_override", "customer_level_override_reason"} & set(vals)
         if override and not self.env.su:
-            if not self.env.user.has_group("sales_team.group_sale_manager"):
+            if not self.env.user._sfcn_is_sales_manager():
                 raise UserError(self.env._("Only a sales manager can override a customer level."))
             for partner in self:
                 level = vals.get("customer_level_override", partner.customer_level_override)

@@ -13,6 +13,6 @@ class CrmLead2OpportunityPartner(models.TransientModel):
         else:
             leads = self.env["crm.lead"].browse(self.env.context.get("active_ids", []))
         pooled = leads.sudo().filtered(lambda lead: lead.pool_id and not lead.user_id and lead.active)
-        if pooled and self.user_id == self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
+        if pooled and self.user_id == self.env.user and not self.env.user._sfcn_is_sales_manager():
             pooled.with_env(self.env)._pool_take(self.env.user, mode="claim")
         return super().action_apply()
