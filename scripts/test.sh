@@ -23,6 +23,10 @@ fi
 
 WORK="$(mktemp -d /var/tmp/sfcn-test.XXXXXX)"
 chmod 755 "$WORK"
+# Odoo's data dir (filestore, sessions) of this run's own: concurrent runs never share a filestore
+mkdir -p "$WORK/odoo-data"
+printf '[options]\ndata_dir = %s\n' "$WORK/odoo-data" > "$WORK/odoo.conf"
+export ODOO_RC="$WORK/odoo.conf"
 DB="sfcn_test"
 HTTP_PORT="${SFCN_TEST_PORT:-$(free_port)}"
 SERVER_PID=""

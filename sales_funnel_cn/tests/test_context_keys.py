@@ -13,6 +13,7 @@ PRESENTATION_ONLY = {
     "active_ids": "records a wizard acts on: the private method it calls checks rights and rules on them",
     "ir_cron_progress_id": "set by the cron runner; read only in a private _cron_ method (batch vs all at once)",
     "cron_id": "set by the cron runner; read only in a private _cron_ method (trigger the next batch)",
+    "tz": "Odoo's own key: the user's time zone, for where this week starts (presentation: which days count)",
     "default_team_id": "which team's funnel columns the kanban shows (Odoo's own key for the same purpose)",
     "sfcn_gate_ask": "the web client asks to see the qualify dialog before a warn-gate move: it can only make "
                      "the move stricter (without it the move is made, flagged and logged)",
