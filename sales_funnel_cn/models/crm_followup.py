@@ -33,7 +33,7 @@ class CrmFollowup(models.Model):
 
     lead_id = fields.Many2one("crm.lead", "Deal", index="btree_not_null", ondelete="cascade")
     partner_id = fields.Many2one(
-        "res.partner", "Company", index=True, ondelete="restrict",
+        "res.partner", "Customer", index=True, ondelete="restrict",
         help="The customer company (the deal's company when logged on a deal).")
     user_id = fields.Many2one("res.users", "Salesperson", required=True, index=True,
                               default=lambda self: self.env.user)
