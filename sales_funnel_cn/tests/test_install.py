@@ -30,12 +30,11 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         # the expected-closing exemption is off by default; this company switched it on (capped at 90 days)
         cls.env["crm.pool"].search([("company_id", "=", cls.env.company.id)]).write(
             {"exempt_future_decision": True, "exempt_max_days": 90})
-        cls.deal1 = cls._new_deal("Old deal at stage 1", stage_id=cls.s1.id)
-        cls.deal3 = cls._new_deal("Old deal at stage 3", stage_id=cls.s3.id, date_deadline=fields.Date.today()
-                                  + timedelta(days=60))
+        # created at the pipeline's start and put at their stages in SQL below, as before the install
+        cls.deal1 = cls._new_deal("Old deal at stage 1")
+        cls.deal3 = cls._new_deal("Old deal at stage 3", date_deadline=fields.Date.today() + timedelta(days=60))
         cls.pooled = cls.env["crm.lead"].create({
-            "name": "Old unassigned deal", "type": "opportunity", "user_id": False, "team_id": cls.team.id,
-            "stage_id": cls.s2.id})
+            "name": "Old unassigned deal", "type": "opportunity", "user_id": False, "team_id": cls.team.id})
         cls.company_b = cls.env["res.company"].create({"name": "Install Company B"})
         cls.rep.company_ids = [Command.link(cls.company_b.id)]
         cls.deal_b = cls.env["crm.lead"].create({
@@ -52,7 +51,12 @@ class TestInstallOnExistingData(SalesFunnelCommon):
                    date_reclaim_warning = NULL, reclaim_rule = NULL,
                    create_date = now() at time zone 'UTC' - interval '90 days',
                    date_last_stage_update = now() at time zone 'UTC' - interval '40 days'
-             WHERE id = ANY(%(ids)s)""", {"ids": cls.deals.ids, "b": cls.company_b.id})
+             WHERE id = ANY(%(ids)s);
+            UPDATE crm_lead SET stage_id = %(s1)s WHERE id = %(d1)s;
+            UPDATE crm_lead SET stage_id = %(s3)s WHERE id = %(d3)s;
+            UPDATE crm_lead SET stage_id = %(s2)s WHERE id = %(pooled)s""", {
+            "ids": cls.deals.ids, "b": cls.company_b.id, "s1": cls.s1.id, "s2": cls.s2.id, "s3": cls.s3.id,
+            "d1": cls.deal1.id, "d3": cls.deal3.id, "pooled": cls.pooled.id})
         cls.env.invalidate_all()
         cls.now = fields.Datetime.now()
         post_init_hook(cls.env)
