@@ -1,6 +1,5 @@
 from odoo import fields
 from odoo import models
-from odoo.exceptions import UserError
 
 
 class CrmLead(models.Model):
@@ -10,14 +9,6 @@ class CrmLead(models.Model):
                                     tracking=True)
     close_summary = fields.Text("Win/Loss Summary", copy=False,
                                 help="赢/丢单总结: what decided the outcome, in a few sentences.")
-
-    def action_set_lost(self, **additional_values):
-        """A deal is never lost without a reason (the lost dialog also asks for a summary). The deal keeps
-        the stage it was lost at, so the funnel counts it where it dropped out."""
-        if not additional_values.get("lost_reason_id") and any(
-                not lead.lost_reason_id for lead in self.filtered(lambda lead: lead.type == "opportunity")):
-            raise UserError(self.env._("Say why the deal is lost: choose a lost reason (丢单原因)."))
-        return super().action_set_lost(**additional_values)
 
     def action_set_won_rainbowman(self):
         """The Won button asks for the won reason and a summary first (赢单总结)."""

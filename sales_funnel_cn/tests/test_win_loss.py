@@ -21,14 +21,27 @@ class TestWinLoss(SalesFunnelCommon):
             self.assertIn(name, names)
         self.assertGreaterEqual(self.env["crm.won.reason"].search_count([]), 3)
 
-    def test_lost_needs_reason_over_rpc_and_keeps_its_stage(self):
+    def test_lost_by_code_keeps_core_api_and_its_stage(self):
+        """Core's action_set_lost() without a reason keeps working for code (crm's own flows and tests call
+        it so); the reason and summary are asked by the lost dialog (see the next test)."""
         deal = self._new_deal(stage_id=self.open_stages[1].id)
-        with self.assertRaises(UserError):
-            deal.with_user(self.rep).action_set_lost()
-        self.assertTrue(deal.active)
-        deal.with_user(self.rep).action_set_lost(lost_reason_id=self.refused.id)
+        deal.with_user(self.rep).action_set_lost()
         self.assertFalse(deal.active)
         self.assertEqual(deal.stage_id, self.open_stages[1], "a lost deal keeps the stage it was lost at")
+        deal.action_unarchive()
+        deal.with_user(self.rep).action_set_lost(lost_reason_id=self.refused.id)
+        self.assertFalse(deal.active)
+        self.assertEqual(deal.lost_reason_id, self.refused)
+
+    def test_lost_dialog_needs_no_summary_for_a_lead(self):
+        """A lead (线索) is disqualified with a reason only; the summary is asked for deals."""
+        lead = self._new_deal("Raw lead", type="lead")
+        self.env["crm.lead.lost"].with_user(self.rep).create({
+            "lead_ids": [lead.id], "lost_reason_id": self.refused.id, "lost_feedback": "<p></p>",
+        }).action_lost_reason_apply()
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, self.refused)
+        self.assertFalse(lead.close_summary)
 
     def test_lost_wizard_asks_reason_and_summary(self):
         deal = self._new_deal()
