@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -57,7 +58,16 @@ class TestWinLoss(SalesFunnelCommon):
         self.assertEqual(deal.close_summary, "客户选择了竞争对手的低价方案")
 
     def test_won_button_asks_reason_and_summary(self):
-        deal = self._new_deal()
+        team = self.env["crm.team"].create({
+            "name": "Funnel Team", "crm_team_member_ids": [Command.create({"user_id": self.rep.id})]})
+        stages = self.env.ref("sales_funnel_cn.funnel_template_b2b").action_apply(team)
+        deal = self._new_deal(team_id=team.id, stage_id=stages[0].id)
+        for check in stages.check_ids.filtered("required"):  # the gate is another test's subject
+            row = deal.check_ids.filtered(lambda r, c=check: r.check_id == c)
+            if row:
+                row.write({"done": True})
+            else:
+                self.env["crm.lead.check"].create({"lead_id": deal.id, "check_id": check.id, "done": True})
         action = deal.with_user(self.rep).action_set_won_rainbowman()
         self.assertEqual(action["res_model"], "crm.lead.won")
         self.assertNotEqual(deal.probability, 100)
@@ -67,6 +77,13 @@ class TestWinLoss(SalesFunnelCommon):
         Wizard.create({"won_reason_id": self.price.id, "close_summary": "价格和付款方式打动了客户"}).action_apply()
         self.assertTrue(deal.stage_id.is_won)
         self.assertEqual(deal.won_reason_id, self.price)
+
+    def test_won_on_odoo_pipeline_keeps_core_rainbow_man(self):
+        """Outside the module's funnels (Odoo's own stages) Won asks nothing: core's rainbow man."""
+        deal = self._new_deal(expected_revenue=999999997)
+        action = deal.with_user(self.rep).action_set_won_rainbowman()
+        self.assertTrue(deal.stage_id.is_won)
+        self.assertEqual(action["effect"]["type"], "rainbow_man")
 
     def test_funnel_report_counts_lost_deals_in_conversion(self):
         Report = self.env["crm.lead.funnel.report"]
