@@ -31,17 +31,20 @@ class CrmLead(models.Model):
             since = lead.date_last_stage_update or lead.create_date or now
             lead.days_in_stage = max((now - since).days, 0)
 
-    def _compute_duration_tracking(self):
+    def _get_duration_from_tracking(self, trackings):
         """The status bar's time in the current stage counts from the same moment as 'Days in Stage'
-        (date_last_stage_update), also for deals whose stage was set without a tracking message."""
-        res = super()._compute_duration_tracking()
-        now = fields.Datetime.now()
-        for lead in self:
-            if lead.stage_id and lead.date_last_stage_update and lead.duration_tracking is not False:
-                durations = dict(lead.duration_tracking or {})
-                durations[str(lead.stage_id.id)] = max(int((now - lead.date_last_stage_update).total_seconds()), 0)
-                lead.duration_tracking = durations
-        return res
+        (date_last_stage_update), also for deals whose stage was set without a tracking message. Only the
+        current visit is moved: earlier visits to the same stage keep core's tracked durations, and the
+        clock is core's (the transaction's ``cr.now()``)."""
+        trackings = list(trackings)
+        durations = super()._get_duration_from_tracking(trackings)
+        # core appended the running visit (at cr.now()); the visit began at the change before it
+        started = trackings[-2]["create_date"] if len(trackings) > 1 else self.create_date
+        current = self[self._track_duration_field].id
+        if current and started and self.date_last_stage_update:
+            shift = int((started - self.date_last_stage_update).total_seconds())
+            durations[current] = max(durations[current] + shift, 0)
+        return durations
 
     def write(self, vals):
         if "stage_id" in vals and "date_last_followup" not in vals \

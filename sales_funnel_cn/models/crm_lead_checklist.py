@@ -487,6 +487,11 @@ class CrmLead(models.Model):
                     row.write(vals)
             elif vals["done"] or vals.get("note"):
                 self.env["crm.lead.check"].create(dict(vals, lead_id=self.id, check_id=check_id))
+        if stage.is_won and self._sfcn_won_review_missing() and stage != self.stage_id:
+            # the answers are saved and pass the gate; the won review (reason, summary) wins the deal
+            # through the Won path
+            self.with_context(sfcn_gate_ask=not proceed)._sfcn_gate(stage)
+            return self.env["crm.lead.won"]._action_open(self)
         lead = self.with_context(sfcn_gate_ask=not proceed)
         lead.write({"stage_id": stage.id, "probability": 100} if stage.is_won else {"stage_id": stage.id})
         return True

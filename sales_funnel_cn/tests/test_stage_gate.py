@@ -130,7 +130,13 @@ class TestStageGate(SalesFunnelCommon):
         with self.assertRaises(UserError):
             deal.with_user(self.rep).action_sfcn_qualify_and_move(self.s_won.id, answers[:-1])
         self.assertEqual(deal.stage_id, self.s_intent)
-        deal.with_user(self.rep).action_sfcn_qualify_and_move(self.s_won.id, answers)
+        # all answered: on a funnel the won review (reason, summary) comes next and wins the deal
+        action = deal.with_user(self.rep).action_sfcn_qualify_and_move(self.s_won.id, answers)
+        self.assertEqual(action["res_model"], "crm.lead.won")
+        self.assertEqual(deal.stage_id, self.s_intent)
+        self.env["crm.lead.won"].with_user(self.rep).with_context(default_lead_ids=deal.ids).create({
+            "won_reason_id": self.env.ref("sales_funnel_cn.won_reason_price").id,
+            "close_summary": "价格和付款方式打动了客户"}).action_apply()
         self.assertEqual(deal.stage_id, self.s_won)
         self.assertEqual(deal.probability, 100)
         deal2 = self._deal()

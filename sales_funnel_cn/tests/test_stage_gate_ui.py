@@ -23,6 +23,8 @@ class TestStageGateTour(HttpCase):
         self.env.invalidate_all()
         self.assertEqual(deal.stage_id, stages[5], "won through the dialog")
         self.assertEqual(deal.probability, 100)
+        self.assertEqual(deal.won_reason_id, self.env.ref("sales_funnel_cn.won_reason_price"), "the won review")
+        self.assertEqual(deal.close_summary, "价格和付款方式打动了客户")
         proposal = deal.check_ids.filtered(lambda c: c.stage_id == stages[1])
         self.assertTrue(all(proposal.mapped("done")))
         self.assertEqual(proposal.log_ids.user_id, rep)

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -21,14 +22,27 @@ class TestWinLoss(SalesFunnelCommon):
             self.assertIn(name, names)
         self.assertGreaterEqual(self.env["crm.won.reason"].search_count([]), 3)
 
-    def test_lost_needs_reason_over_rpc_and_keeps_its_stage(self):
+    def test_lost_by_code_keeps_core_api_and_its_stage(self):
+        """Core's action_set_lost() without a reason keeps working for code (crm's own flows and tests call
+        it so); the reason and summary are asked by the lost dialog (see the next test)."""
         deal = self._new_deal(stage_id=self.open_stages[1].id)
-        with self.assertRaises(UserError):
-            deal.with_user(self.rep).action_set_lost()
-        self.assertTrue(deal.active)
-        deal.with_user(self.rep).action_set_lost(lost_reason_id=self.refused.id)
+        deal.with_user(self.rep).action_set_lost()
         self.assertFalse(deal.active)
         self.assertEqual(deal.stage_id, self.open_stages[1], "a lost deal keeps the stage it was lost at")
+        deal.action_unarchive()
+        deal.with_user(self.rep).action_set_lost(lost_reason_id=self.refused.id)
+        self.assertFalse(deal.active)
+        self.assertEqual(deal.lost_reason_id, self.refused)
+
+    def test_lost_dialog_needs_no_summary_for_a_lead(self):
+        """A lead (线索) is disqualified with a reason only; the summary is asked for deals."""
+        lead = self._new_deal("Raw lead", type="lead")
+        self.env["crm.lead.lost"].with_user(self.rep).create({
+            "lead_ids": [lead.id], "lost_reason_id": self.refused.id, "lost_feedback": "<p></p>",
+        }).action_lost_reason_apply()
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, self.refused)
+        self.assertFalse(lead.close_summary)
 
     def test_lost_wizard_asks_reason_and_summary(self):
         deal = self._new_deal()
@@ -44,7 +58,16 @@ class TestWinLoss(SalesFunnelCommon):
         self.assertEqual(deal.close_summary, "客户选择了竞争对手的低价方案")
 
     def test_won_button_asks_reason_and_summary(self):
-        deal = self._new_deal()
+        team = self.env["crm.team"].create({
+            "name": "Funnel Team", "crm_team_member_ids": [Command.create({"user_id": self.rep.id})]})
+        stages = self.env.ref("sales_funnel_cn.funnel_template_b2b").action_apply(team)
+        deal = self._new_deal(team_id=team.id, stage_id=stages[0].id)
+        for check in stages.check_ids.filtered("required"):  # the gate is another test's subject
+            row = deal.check_ids.filtered(lambda r, c=check: r.check_id == c)
+            if row:
+                row.write({"done": True})
+            else:
+                self.env["crm.lead.check"].create({"lead_id": deal.id, "check_id": check.id, "done": True})
         action = deal.with_user(self.rep).action_set_won_rainbowman()
         self.assertEqual(action["res_model"], "crm.lead.won")
         self.assertNotEqual(deal.probability, 100)
@@ -54,6 +77,13 @@ class TestWinLoss(SalesFunnelCommon):
         Wizard.create({"won_reason_id": self.price.id, "close_summary": "价格和付款方式打动了客户"}).action_apply()
         self.assertTrue(deal.stage_id.is_won)
         self.assertEqual(deal.won_reason_id, self.price)
+
+    def test_won_on_odoo_pipeline_keeps_core_rainbow_man(self):
+        """Outside the module's funnels (Odoo's own stages) Won asks nothing: core's rainbow man."""
+        deal = self._new_deal(expected_revenue=999999997)
+        action = deal.with_user(self.rep).action_set_won_rainbowman()
+        self.assertTrue(deal.stage_id.is_won)
+        self.assertEqual(action["effect"]["type"], "rainbow_man")
 
     def test_funnel_report_counts_lost_deals_in_conversion(self):
         Report = self.env["crm.lead.funnel.report"]

@@ -61,8 +61,9 @@ export class StageGateDialog extends Component {
             done: item.done,
             note: item.note || "",
         }));
+        let next;
         try {
-            await this.orm.call("crm.lead", "action_sfcn_qualify_and_move", [
+            next = await this.orm.call("crm.lead", "action_sfcn_qualify_and_move", [
                 [this.gate.lead_id],
                 this.gate.stage_id,
                 answers,
@@ -72,6 +73,13 @@ export class StageGateDialog extends Component {
             this.state.busy = false;
         }
         this.props.close();
+        if (next && typeof next === "object" && next.type) {
+            // winning on a funnel: the won review (reason, summary) comes next and wins the deal
+            await this.action.doAction(next, {
+                onClose: () => this.action.doAction("soft_reload"),
+            });
+            return;
+        }
         await this.action.doAction("soft_reload");
     }
 }

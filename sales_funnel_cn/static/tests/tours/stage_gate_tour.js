@@ -111,6 +111,30 @@ registry.category("web_tour.tours").add("sales_funnel_cn_stage_gate", {
             content: "Dialog closed",
         },
         {
+            trigger: ".modal .o_field_widget[name=won_reason_id] input",
+            content: "The won review follows the checklist: the won reason",
+            run: "edit 价格",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('价格与付款条件')",
+            content: "Pick the won reason",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=close_summary] textarea",
+            content: "Write the win summary",
+            run: "edit 价格和付款方式打动了客户",
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            content: "Mark as won",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+            content: "Review closed",
+        },
+        {
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('维护')",
             content: "The deal is won",
         },
