@@ -131,12 +131,10 @@ class CrmLead(models.Model):
                    for limit, ids in by_limit.items()]
         no_limit = stages.filtered(lambda stage: not stage.max_days).ids
         if no_limit:
-            companies_by_default = {}
-            for company in self.env["res.company"].sudo().search([]):
-                if company.sfcn_default_stage_max_days > 0:
-                    companies_by_default.setdefault(company.sfcn_default_stage_max_days, []).append(company.id)
+            companies_by_default = self.env["res.company"].sudo().with_context(active_test=False)._read_group(
+                [("sfcn_default_stage_max_days", ">", 0)], ["sfcn_default_stage_max_days"], ["id:array_agg"])
             current = self.env.company.sudo().sfcn_default_stage_max_days
-            for limit, company_ids in companies_by_default.items():
+            for limit, company_ids in companies_by_default:
                 of_company = [("company_id", "in", company_ids)]
                 if limit == current:
                     of_company = expression.OR([of_company, [("company_id", "=", False)]])
