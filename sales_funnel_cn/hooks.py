@@ -148,6 +148,8 @@ def uninstall_hook(env):
     rule = env.ref("crm.crm_rule_personal_lead", raise_if_not_found=False)
     if rule and "pool_id" in (rule.domain_force or ""):
         rule.sudo().domain_force = CORE_PERSONAL_LEAD_DOMAIN
+    # the settings are fields of res.company, dropped with the module; the only parameter left is the
+    # date-dependent recompute's cursor
     env["ir.config_parameter"].sudo().search([("key", "=like", "sales_funnel_cn.%")]).unlink()
     # the module's tables are dropped with it; call logs would first block the removal of the outcome codes
     # they point to (ondelete restrict) and Odoo would log every failed attempt

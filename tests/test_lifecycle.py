@@ -169,7 +169,7 @@ result["a_history_seen_by_a"] = env["crm.lead.stage.history"].with_user(rep_a).s
 # settings a company changes, and what the upgrade must keep
 pool_a = env["crm.pool"].search([("company_id", "=", company_a.id), ("team_id", "=", False)])
 pool_a.followup_days = 12
-env["ir.config_parameter"].set_param("sales_funnel_cn.default_stage_max_days", "45")
+company_a.sfcn_default_stage_max_days = 45
 env.cr.commit()
 """
 
@@ -182,7 +182,7 @@ env.cr.execute("SELECT count(*) FROM crm_lead WHERE date_reclaim IS NOT NULL")
 result["with_reclaim"] = env.cr.fetchone()[0]
 result["followup_days_a"] = env["crm.pool"].search(
     [("company_id", "=", env.ref("base.main_company").id), ("team_id", "=", False)]).followup_days
-result["max_days"] = env["ir.config_parameter"].get_param("sales_funnel_cn.default_stage_max_days")
+result["max_days"] = env["res.company"].search([], order="id").mapped("sfcn_default_stage_max_days")
 result["personal_rule"] = env.ref("crm.crm_rule_personal_lead").domain_force
 """
 
@@ -291,7 +291,7 @@ def test_lifecycle(lifecycle):
     odoo("--update=sales_funnel_cn", "--stop-after-init")
     after = shell(COUNTS)
     assert after == before
-    assert after["followup_days_a"] == 12 and after["max_days"] == "45"
+    assert after["followup_days_a"] == 12 and after["max_days"] == [45, 30]  # each company its own
     # ---- uninstall: core as before, every CRM group works
     core_rule = "['|',('user_id','=',user.id),('user_id','=',False)]"
     assert before["personal_rule"] == core_rule

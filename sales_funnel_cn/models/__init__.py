@@ -34,6 +34,7 @@ from . import crm_won_reason
 from . import ir_module_module
 from . import mail_activity
 from . import mail_message
+from . import res_company
 from . import res_config_settings
 from . import res_config_settings_followup
 from . import res_partner

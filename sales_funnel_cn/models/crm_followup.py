@@ -68,10 +68,12 @@ class CrmFollowup(models.Model):
         help="The check-in is farther from the customer's address than the allowed distance (setting).")
 
     @api.depends("checkin_date", "checkin_latitude", "checkin_longitude",
-                 "partner_id.partner_latitude", "partner_id.partner_longitude")
+                 "partner_id.partner_latitude", "partner_id.partner_longitude", "lead_id.company_id", "company_id")
     def _compute_checkin_distance(self):
-        limit = self._checkin_max_km()
         for followup in self:
+            # the deal's company's limit (Check-in Distance Limit), else the follow-up's own company's
+            company = followup.lead_id.company_id or followup.company_id or self.env.company
+            limit = company.sudo().sfcn_checkin_max_km
             partner = followup.partner_id
             if followup.checkin_date and partner and (partner.partner_latitude or partner.partner_longitude):
                 followup.checkin_distance = distance_km(
@@ -81,10 +83,6 @@ class CrmFollowup(models.Model):
             else:
                 followup.checkin_distance = 0.0
                 followup.checkin_far = False
-
-    @api.model
-    def _checkin_max_km(self):
-        return float(self.env["ir.config_parameter"].sudo().get_param("sales_funnel_cn.checkin_max_km", 1.0))
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi

@@ -2,7 +2,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
-# which follow-up sources reset the pool's clock, per value of the setting sales_funnel_cn.followup_clock
+# which follow-up sources reset the pool's clock, per value of the company setting sfcn_followup_clock
 FOLLOWUP_CLOCK_SOURCES = {
     "followup": ("followup",),
     "followup_call": ("followup", "call"),
@@ -55,17 +55,22 @@ class CrmLead(models.Model):
     def _mark_followup(self, when=None, source=None):
         """Record a follow-up on these deals. ``source`` is what happened: "followup" (a structured
         follow-up record), "call" (a logged call), "note" (a note, message or activity done) or None
-        (always counts, e.g. a stage change). The setting sales_funnel_cn.followup_clock decides which
-        sources reset the public pool's clock."""
-        if self and (source is None or source in self._followup_clock_sources()):
+        (always counts, e.g. a stage change). The deal's company's setting (What Resets the Pool's Clock)
+        decides which sources reset the public pool's clock."""
+        leads = self if source is None else self.filtered(
+            lambda lead: source in lead._followup_clock_sources())
+        if leads:
             # never in the future: a follow-up date ahead would postpone the return to the public pool
             now = fields.Datetime.now()
-            self.sudo().write({"date_last_followup": min(when, now) if when else now})
+            leads.sudo().write({"date_last_followup": min(when, now) if when else now})
 
-    @api.model
+    def _sfcn_company(self):
+        """The company whose settings apply to this deal: its own, else the current one."""
+        self.ensure_one()
+        return self.company_id.sudo() or self.env.company.sudo()
+
     def _followup_clock_sources(self):
-        setting = self.env["ir.config_parameter"].sudo().get_param(
-            "sales_funnel_cn.followup_clock", "followup_call")
+        setting = self._sfcn_company().sfcn_followup_clock
         return FOLLOWUP_CLOCK_SOURCES.get(setting, FOLLOWUP_CLOCK_SOURCES["followup_call"])
 
     def message_post(self, **kwargs):

@@ -107,15 +107,13 @@ class CrmLead(models.Model):
             return [("pause_until", ">=", today)]
         return ["|", ("pause_until", "=", False), ("pause_until", "<", today)]
 
-    def _sfcn_default_max_days(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param("sales_funnel_cn.default_stage_max_days", 30) or 0)
-
-    @api.depends("stage_id.max_days", "date_last_stage_update", "pause_until", "active", "stage_id.is_won")
+    @api.depends("stage_id.max_days", "date_last_stage_update", "pause_until", "active", "stage_id.is_won",
+                 "company_id.sfcn_default_stage_max_days")
     def _compute_is_stale(self):
         now = fields.Datetime.now()
-        default = self._sfcn_default_max_days()
         for lead in self:
-            limit = lead.stage_id.max_days or default
+            # a stage without its own limit: the deal's company's default (Default Days Before Stale)
+            limit = lead.stage_id.max_days or lead._sfcn_company().sfcn_default_stage_max_days
             lead.is_stale = bool(
                 limit and lead.active and lead.type == "opportunity" and lead.stage_id
                 and not lead.stage_id.is_won and not lead.is_paused and lead.date_last_stage_update
@@ -123,18 +121,27 @@ class CrmLead(models.Model):
 
     def _search_is_stale(self, operator, value):
         """Stale: open opportunity, not paused, in a non-won stage longer than the stage's max days
-        (or the default of the settings when the stage has none)."""
+        (or, when the stage has none, the default of the deal's company, of the current one without)."""
         now = fields.Datetime.now()
-        default = self._sfcn_default_max_days()
         stages = self.env["crm.stage"].with_context(active_test=False).search([("is_won", "=", False)])
         by_limit = {}
-        for stage in stages:
-            limit = stage.max_days or default
-            if limit:
-                by_limit.setdefault(limit, []).append(stage.id)
-        stale = expression.OR([
-            [("stage_id", "in", ids), ("date_last_stage_update", "<", now - timedelta(days=limit))]
-            for limit, ids in by_limit.items()]) if by_limit else [("id", "=", 0)]
+        for stage in stages.filtered("max_days"):
+            by_limit.setdefault(stage.max_days, []).append(stage.id)
+        clauses = [[("stage_id", "in", ids), ("date_last_stage_update", "<", now - timedelta(days=limit))]
+                   for limit, ids in by_limit.items()]
+        no_limit = stages.filtered(lambda stage: not stage.max_days).ids
+        if no_limit:
+            companies_by_default = self.env["res.company"].sudo().with_context(active_test=False)._read_group(
+                [("sfcn_default_stage_max_days", ">", 0)], ["sfcn_default_stage_max_days"], ["id:array_agg"])
+            current = self.env.company.sudo().sfcn_default_stage_max_days
+            for limit, company_ids in companies_by_default:
+                of_company = [("company_id", "in", company_ids)]
+                if limit == current:
+                    of_company = expression.OR([of_company, [("company_id", "=", False)]])
+                clauses.append(expression.AND([
+                    [("stage_id", "in", no_limit), ("date_last_stage_update", "<", now - timedelta(days=limit))],
+                    of_company]))
+        stale = expression.OR(clauses) if clauses else [("id", "=", 0)]
         domain = expression.AND([
             [("type", "=", "opportunity"), ("active", "=", True)], self._search_is_paused("=", False), stale])
         positive = (operator == "=") == bool(value)

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
 from .crm_lead_key_person import DECISION_ROLES
+from .res_company import GRADE_DAYS_FIELDS
 from .sfcn_access import is_trusted
 
 CUSTOMER_GRADES = [
@@ -14,12 +15,6 @@ CUSTOMER_GRADES = [
     ("D", "D · Potential Customer"),
 ]
 GRADE_ORDER = ["D", "C", "B", "A"]
-DEFAULT_GRADE_DAYS = {"A": 7, "B": 30, "C": 60}
-GRADE_DAYS_PARAMS = {
-    "A": "sales_funnel_cn.grade_a_decision_days",
-    "B": "sales_funnel_cn.grade_b_decision_days",
-    "C": "sales_funnel_cn.grade_c_decision_days",
-}
 GRADE_FACT_FIELDS = [
     "budget_confirmed", "procurement_state", "quote_state", "date_decision", "date_deadline",
     "competitor_known", "competitor_excluded",
@@ -61,16 +56,10 @@ class CrmLead(models.Model):
         "No Approved EB", compute="_compute_eb_missing_warning", store=True,
         help="The deal is at 75% or more but no economic buyer (EB) has approved it.")
 
-    @api.model
     def _grade_decision_days(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        days = {}
-        for grade, param in GRADE_DAYS_PARAMS.items():
-            try:
-                days[grade] = int(get(param, DEFAULT_GRADE_DAYS[grade]))
-            except ValueError:
-                days[grade] = DEFAULT_GRADE_DAYS[grade]
-        return days
+        """{grade: decision window in days} of the deal's company."""
+        company = self._sfcn_company()
+        return {grade: company[name] for grade, name in GRADE_DAYS_FIELDS.items()}
 
     def _grade_criteria(self, today, days):
         """Criteria of each grade for this deal: {grade: [(label, holds), ...]} (seed 002's table)."""
@@ -125,22 +114,20 @@ class CrmLead(models.Model):
 
     @api.depends(
         "key_person_ids", "key_person_ids.role", "key_person_ids.approved", "key_person_ids.attitude",
-        "key_person_ids.need_confirmed", "key_person_ids.objection_handled", *GRADE_FACT_FIELDS)
+        "key_person_ids.need_confirmed", "key_person_ids.objection_handled", *GRADE_FACT_FIELDS, "company_id")
     def _compute_customer_grade_computed(self):
         today = fields.Date.context_today(self)
-        days = self._grade_decision_days()
         for lead in self:
-            lead.customer_grade_computed = lead._grade_evaluate(today, days)[0]
+            lead.customer_grade_computed = lead._grade_evaluate(today, lead._grade_decision_days())[0]
 
     @api.depends(
         "key_person_ids", "key_person_ids.role", "key_person_ids.approved", "key_person_ids.attitude",
-        "key_person_ids.need_confirmed", "key_person_ids.objection_handled", *GRADE_FACT_FIELDS)
+        "key_person_ids.need_confirmed", "key_person_ids.objection_handled", *GRADE_FACT_FIELDS, "company_id")
     @api.depends_context("lang")
     def _compute_customer_grade_why(self):
         today = fields.Date.context_today(self)
-        days = self._grade_decision_days()
         for lead in self:
-            grade, criteria = lead._grade_evaluate(today, days)
+            grade, criteria = lead._grade_evaluate(today, lead._grade_decision_days())
             if grade:
                 lines = [self.env._("Grade %(grade)s holds:", grade=grade)]
                 lines += ["✓ %s" % label for label, __ in criteria[grade]]

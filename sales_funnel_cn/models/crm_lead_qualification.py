@@ -6,8 +6,6 @@ from odoo import models
 from odoo.exceptions import UserError
 
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
-DEFAULT_IMPORTANT_REVENUE = 1000000
-DEFAULT_MIN_REVENUE = 50000
 RECOMPUTE_CURSOR_PARAM = "sales_funnel_cn.recompute_cursor"
 
 
@@ -41,20 +39,15 @@ class CrmLead(models.Model):
             else:
                 lead.temperature = "cold"
 
-    @api.model
     def _lead_class_thresholds(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        try:
-            important = float(get("sales_funnel_cn.lead_important_revenue", DEFAULT_IMPORTANT_REVENUE))
-            minimum = float(get("sales_funnel_cn.lead_min_revenue", DEFAULT_MIN_REVENUE))
-        except ValueError:
-            important, minimum = DEFAULT_IMPORTANT_REVENUE, DEFAULT_MIN_REVENUE
-        return important, minimum
+        """(important lead from, minimum lead revenue) of the deal's company."""
+        company = self._sfcn_company()
+        return company.sfcn_lead_important_revenue, company.sfcn_lead_min_revenue
 
-    @api.depends("expected_revenue", "customer_importance", "solution_fit", "temperature")
+    @api.depends("expected_revenue", "customer_importance", "solution_fit", "temperature", "company_id")
     def _compute_lead_class(self):
-        important, minimum = self._lead_class_thresholds()
         for lead in self:
+            important, minimum = lead._lead_class_thresholds()
             if not lead.solution_fit:
                 lead.lead_class = False
             elif lead.customer_importance != "high" and (

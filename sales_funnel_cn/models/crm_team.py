@@ -21,12 +21,14 @@ class CrmTeam(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        default = int(self.env["ir.config_parameter"].sudo().get_param(
-            "sales_funnel_cn.default_funnel_template_id", 0) or 0)
-        template = self.env["crm.funnel.template"].sudo().browse(default).exists()
-        if template:
-            vals_list = [dict(vals, funnel_template_id=vals.get("funnel_template_id", template.id))
-                         for vals in vals_list]
+        # the team's company's Funnel Template for New Teams (the current company's for a team without one)
+        Company = self.env["res.company"].sudo()
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            company = Company.browse(vals["company_id"]) if vals.get("company_id") else self.env.company.sudo()
+            template = company.sfcn_default_funnel_template_id
+            if template and "funnel_template_id" not in vals:
+                vals["funnel_template_id"] = template.id
         teams = super().create(vals_list)
         if any(vals.get("funnel_template_id") for vals in vals_list):
             self.env.registry.clear_cache()

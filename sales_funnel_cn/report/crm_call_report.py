@@ -109,10 +109,11 @@ class CrmCallReport(models.Model):
         start = start.astimezone(pytz.utc).replace(tzinfo=None)
         bounds = [("user_id", "=", user.id), ("date", ">=", start), ("date", "<", start + timedelta(days=1))]
         figures = self.sudo()._rates(bounds).get(user, {})
-        params = self.env["ir.config_parameter"].sudo()
+        # the goals of the company the rep works in now (their default company for another rep)
+        company = (self.env.company if user == self.env.user else user.company_id).sudo()
         return {
             "today_calls": figures.get("call_count", 0),
             "today_conversions": figures.get("conversion_count", 0),
-            "goal_calls": int(params.get_param("sales_funnel_cn.call_daily_goal", 60) or 0),
-            "goal_conversions": int(params.get_param("sales_funnel_cn.call_daily_conversion_goal", 5) or 0),
+            "goal_calls": company.sfcn_call_daily_goal,
+            "goal_conversions": company.sfcn_call_daily_conversion_goal,
         }

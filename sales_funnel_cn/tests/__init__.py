@@ -1,4 +1,5 @@
 from . import test_call_outcome
+from . import test_company_settings
 from . import test_context_keys
 from . import test_customer_grade
 from . import test_customer_level

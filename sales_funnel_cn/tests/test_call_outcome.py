@@ -302,7 +302,7 @@ class TestCallRates(SalesFunnelCommon):
         self.assertEqual(list(own), [self.rep2])
 
     def test_daily_progress(self):
-        self.env["ir.config_parameter"].sudo().set_param("sales_funnel_cn.call_daily_goal", 40)
+        self.rep.company_id.sfcn_call_daily_goal = 40
         lead = self._new_deal("进度", phone="13511112222")
         self.env["crm.call.log"].with_user(self.rep).create(
             {"lead_id": lead.id, "outcome_code": "D", "purpose": "p"})

@@ -33,9 +33,7 @@ class TestFirstHour(SalesFunnelCommon):
     # ------------------------------------------------------------------ broken
     def test_call_dialog_shows_todays_progress(self):
         """The dialog opens through onchange: its progress must not read 0 / 0."""
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("sales_funnel_cn.call_daily_goal", 60)
-        params.set_param("sales_funnel_cn.call_daily_conversion_goal", 5)
+        self.rep.company_id.write({"sfcn_call_daily_goal": 60, "sfcn_call_daily_conversion_goal": 5})
         deal = self._new_deal(phone="021 6000 1111")
         deal.with_user(self.rep).log_call("D", "需求确认")
         deal.with_user(self.rep).log_call("N/A", "首次接触")

@@ -142,14 +142,14 @@ class TestFollowup(SalesFunnelCommon):
         deal.with_user(self.rep).log_call("N/A", "确认需求", phone="13800138111")
         self.assertGreater(deal.date_last_followup, past)
         # structured follow-ups only: a call no longer resets the clock
-        self.env["ir.config_parameter"].set_param("sales_funnel_cn.followup_clock", "followup")
+        self.env.company.sfcn_followup_clock = "followup"
         deal.date_last_followup = past
         deal.with_user(self.rep).log_call("N/A", "确认需求", phone="13800138111")
         self.assertEqual(deal.date_last_followup, past)
         self._log(deal)
         self.assertGreater(deal.date_last_followup, past)
         # everything: notes reset it again
-        self.env["ir.config_parameter"].set_param("sales_funnel_cn.followup_clock", "all")
+        self.env.company.sfcn_followup_clock = "all"
         deal.date_last_followup = past
         deal.with_user(self.rep).message_post(body="随手记一笔", message_type="comment",
                                               subtype_xmlid="mail.mt_note")

@@ -20,11 +20,11 @@ class TestFoundation(SalesFunnelCommon):
         deal.stage_id = other_stage
         self.assertEqual(deal.days_in_stage, 0)
 
-    def test_settings_section_stores_parameter(self):
+    def test_settings_section_stores_company_value(self):
         settings = self.env["res.config.settings"].create({"sfcn_default_stage_max_days": 21})
         settings.execute()
-        self.assertEqual(
-            self.env["ir.config_parameter"].sudo().get_param("sales_funnel_cn.default_stage_max_days"), "21")
+        self.assertEqual(self.env.company.sfcn_default_stage_max_days, 21)
+        self.assertFalse(self.env["ir.config_parameter"].sudo().get_param("sales_funnel_cn.default_stage_max_days"))
 
     def test_menu_and_settings_access(self):
         menu = self.env.ref("sales_funnel_cn.menu_sales_funnel_root")
@@ -73,7 +73,7 @@ class TestFoundation(SalesFunnelCommon):
 
     def test_followup_date_moves_on_note_activity_and_stage_change(self):
         # notes and activities done reset the clock only when the setting counts them (not by default)
-        self.env["ir.config_parameter"].set_param("sales_funnel_cn.followup_clock", "all")
+        self.env.company.sfcn_followup_clock = "all"
         deal = self._new_deal()
         self.assertFalse(deal.date_last_followup)
         past = fields.Datetime.now() - timedelta(days=20)

@@ -325,7 +325,7 @@ class TestStageGate(SalesFunnelCommon):
             self.env.flush_all()
 
     def test_stale_default_limit_from_settings(self):
-        self.env["ir.config_parameter"].sudo().set_param("sales_funnel_cn.default_stage_max_days", 5)
+        self.env.company.sfcn_default_stage_max_days = 5
         self.s_proposal.max_days = 0
         deal = self._new_deal("默认时限", stage_id=self.s_intent.id)
         self._tick(deal, self.proposal_checks)
