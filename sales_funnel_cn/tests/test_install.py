@@ -89,7 +89,8 @@ class TestInstallOnExistingData(SalesFunnelCommon):
             self.assertEqual(len(history), 1)
             self.assertEqual((history.stage_to_id, history.date), (deal.stage_id, deal.date_last_stage_update))
             self.assertAlmostEqual(history.days_since_create, 50, delta=0.01)
-            self.assertEqual(deal.check_ids.check_id, deal.stage_id.check_ids)
+            # the current stage's checks are there (with the earlier stages' answered ones, see below)
+            self.assertTrue(deal.stage_id.check_ids <= deal.check_ids.check_id, deal.name)
         # every deal reached its stage before the checklists: the checks of its stage and the earlier ones
         # are answered "entered before the checklist" by the install, and the deal carries the gate's mark
         for deal, stages in ((self.deal1, self.s1), (self.deal3, self.s1 | self.s2 | self.s3),
