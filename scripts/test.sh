@@ -104,7 +104,9 @@ if [ -n "$CORE_TAGS" ]; then
 fi
 
 # ---- 2. repo-level end-to-end tests (JSON-RPC against a running server) ------------------------------
-if [ -d "$REPO/tests" ] && ls "$REPO"/tests/test_*.py >/dev/null 2>&1; then
+# SFCN_E2E: pytest arguments selecting the end-to-end tests (default: all of tests/); "skip" skips them
+E2E_ARGS="${SFCN_E2E:-$REPO/tests}"
+if [ "$E2E_ARGS" != "skip" ] && ls "$REPO"/tests/test_*.py >/dev/null 2>&1; then
   log "End-to-end tests: serving $DB on 127.0.0.1:$HTTP_PORT"
   odoo_bin_cmd -d "$DB" --http-interface 127.0.0.1 --http-port "$HTTP_PORT" --max-cron-threads=0 \
     --db_maxconn=64 --log-level=warn
@@ -116,7 +118,7 @@ if [ -d "$REPO/tests" ] && ls "$REPO"/tests/test_*.py >/dev/null 2>&1; then
   done
   set +e
   SFCN_URL="http://127.0.0.1:$HTTP_PORT" SFCN_DB="$DB" PGHOST="$PGHOST" PGPORT="$PGPORT" \
-    "$VENV/bin/python" -m pytest -p no:cacheprovider -q "$REPO/tests" --junitxml="$WORK/e2e.xml" >&2
+    "$VENV/bin/python" -m pytest -p no:cacheprovider -q $E2E_ARGS --junitxml="$WORK/e2e.xml" >&2
   set -e
   read -r e_tests e_fail e_err e_skip < <("$VENV/bin/python" - "$WORK/e2e.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET

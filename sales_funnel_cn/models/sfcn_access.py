@@ -22,6 +22,7 @@ SYSTEM_FIELDS = {
         "computed grade": ("customer_grade_computed", "customer_grade", "eb_missing_warning"),
         # the stage history, staleness and the funnel reports count from these (Odoo sets them on stage changes)
         "stage history figures": ("date_last_stage_update", "date_closed"),
+        "win/loss review request": ("date_review_requested",),
     },
     "res.partner": {
         "call state": ("call_na_count", "call_next_date", "call_cooldown_until", "call_phone_normalized",
