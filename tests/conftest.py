@@ -39,7 +39,7 @@ class OdooClient:
         reply = self.http.post(f"{self.url}/jsonrpc", json=payload, timeout=120).json()
         if reply.get("error"):
             raise RpcError(reply["error"])
-        return reply["result"]
+        return reply.get("result")  # Odoo leaves "result" out when a method returns None
 
     def execute(self, model, method, *args, **kwargs):
         return self.call("object", "execute_kw", self.db, self.uid, self.password, model, method,

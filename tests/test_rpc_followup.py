@@ -51,3 +51,28 @@ def test_lost_dialog_without_summary_refused_over_rpc(rep):
     assert err.value.name == "odoo.exceptions.UserError"
     [data] = rep.execute("crm.lead", "read", [deal], ["active"])
     assert data["active"]
+
+
+def test_archived_deal_asks_the_lost_review_at_commit(rep, admin):
+    """Archiving over RPC (no dialog, no reason) is a loss without its review: once the transaction commits,
+    the deal is flagged and its owner notified once; restoring it closes the request."""
+    [deal] = rep.execute("crm.lead", "search_read", [("user_id", "=", rep.uid), ("type", "=", "opportunity"),
+                                                     ("team_id.funnel_template_id", "!=", False),
+                                                     ("stage_id.is_won", "=", False)],
+                         fields=["id"], limit=1, order="id desc")
+    deal = deal["id"]
+
+    def notices():  # a notification is readable by its recipient only
+        return rep.execute("mail.message", "search_count", [("model", "=", "crm.lead"), ("res_id", "=", deal),
+                                                              ("message_type", "=", "user_notification")])
+    before = notices()
+    rep.execute("crm.lead", "action_archive", [deal])
+    [data] = admin.execute("crm.lead", "read", [deal], ["review_pending", "date_review_requested"],
+                           context={"active_test": False})
+    assert data["review_pending"] and data["date_review_requested"]
+    assert notices() == before + 1
+    rep.execute("crm.lead", "write", [deal], {"description": "<p>预算冻结</p>"})
+    assert notices() == before + 1, "asked once per loss"
+    rep.execute("crm.lead", "action_unarchive", [deal])
+    [data] = admin.execute("crm.lead", "read", [deal], ["review_pending", "date_review_requested", "active"])
+    assert data["active"] and not data["review_pending"] and not data["date_review_requested"]
