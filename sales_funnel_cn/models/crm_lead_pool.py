@@ -633,6 +633,7 @@ class CrmLead(models.Model):
         leads.invalidate_recordset(["date_pool_warned"])
 
     @api.model
+    @api.readonly
     def action_pool_reclaim_preview(self):
         """Dry run for pool administrators: the deals the next reclaim run would return to the pool."""
         if not self.env.user._sfcn_is_sales_manager():
