@@ -1,4 +1,3 @@
-import base64
 import logging
 import time
 from datetime import timedelta
@@ -132,7 +131,8 @@ class CrmFunnelExportJob(models.Model):
             return
         # the requester's rights, companies, language and time zone: never the cron's superuser
         env = self.env(user=user.id, su=False, context={
-            "lang": user.lang or "en_US", "tz": user.tz, "allowed_company_ids": [company.id, *(companies - company).ids]})
+            "lang": user.lang or "en_US", "tz": user.tz,
+            "allowed_company_ids": [company.id, *(companies - company).ids]})
         last = {"at": time.monotonic()}
 
         def progress(fraction):
@@ -144,7 +144,7 @@ class CrmFunnelExportJob(models.Model):
             with self.env.cr.savepoint():
                 content = build_funnel_xlsx(env, self.date_from, self.date_to, self.team_ids, self.filter_user_ids,
                                             progress=progress)
-        except Exception as exc:  # noqa: BLE001 - the requester is told; the cron itself must go on
+        except Exception as exc:  # the requester is told; the cron itself must go on with the next job
             _logger.exception("Background funnel export %s failed", self.id)
             self._finish_failed(str(exc.args[0]) if getattr(exc, "args", None) else repr(exc))
             return
@@ -174,14 +174,14 @@ class CrmFunnelExportJob(models.Model):
         self.ensure_one()
         user = self.user_id
         job = self.with_context(lang=user.lang or "en_US")
-        _ = job.env._
         if success:
-            subject = _("Your Excel export is ready")
-            body = _("The funnel workbook %(period)s is ready: open the export to download it.", period=job.name)
+            subject = job.env._("Your Excel export is ready")
+            body = job.env._("The funnel workbook %(period)s is ready: open the export to download it.",
+                             period=job.name)
         else:
-            subject = _("Your Excel export failed")
-            body = _("The funnel workbook %(period)s could not be built: %(error)s", period=job.name,
-                     error=job.error or "")
+            subject = job.env._("Your Excel export failed")
+            body = job.env._("The funnel workbook %(period)s could not be built: %(error)s", period=job.name,
+                             error=job.error or "")
         job.message_notify(partner_ids=user.partner_id.ids, subject=subject, body=body,
                            author_id=self.env.ref("base.partner_root").id)
         user.partner_id._bus_send("simple_notification", {
@@ -192,7 +192,7 @@ class CrmFunnelExportJob(models.Model):
         """Delete the files exported more than the company's 'keep' days ago (the job stays, marked deleted)."""
         now = fields.Datetime.now()
         Job = self.sudo().with_context(active_test=False)
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([], limit=None):
             old = Job.search([("company_id", "=", company.id), ("state", "in", ("done", "failed")),
                               ("date_done", "<", now - timedelta(days=company.sfcn_export_keep_days))])
             old.attachment_id.unlink()

@@ -6,6 +6,7 @@ from psycopg2.errors import ReadOnlySqlTransaction
 
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -148,9 +149,8 @@ class TestExportJob(ExportJobCommon):
         self.assertFalse(old_file.exists())
         self.assertEqual((old.state, recent.state), ("expired", "done"))
         self.assertTrue(recent.attachment_id.exists())
-        with self.assertRaises(Exception):
-            with self.cr.savepoint():
-                self.env.company.sfcn_export_keep_days = 0
+        with self.assertRaises(ValidationError):
+            self.env.company.sfcn_export_keep_days = 0
 
     def test_access(self):
         """A job and its file are its requester's only: not his colleague's, not his manager's; nobody
