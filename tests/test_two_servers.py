@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import date
@@ -28,6 +27,7 @@ import requests
 from conftest import DB
 from conftest import OdooClient
 from conftest import RpcError
+from conftest import parallel
 
 REPO = Path(__file__).resolve().parents[1]
 ODOO_SRC = os.environ.get("ODOO_SRC", "/opt/odoo-18.0")
@@ -45,26 +45,6 @@ def free_port():
 
 def ago(**delta):
     return (datetime.utcnow() - timedelta(**delta)).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def parallel(*calls):
-    """Run the callables at the same moment (barrier); their results or RpcErrors, in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except RpcError as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 class Server:

@@ -27,7 +27,6 @@ class CrmFunnelExportJob(models.Model):
 
     _name = "crm.funnel.export.job"
     _description = "Background Excel Export"
-    _inherit = ["mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name")
@@ -182,8 +181,9 @@ class CrmFunnelExportJob(models.Model):
             subject = job.env._("Your Excel export failed")
             body = job.env._("The funnel workbook %(period)s could not be built: %(error)s", period=job.name,
                              error=job.error or "")
-        job.message_notify(partner_ids=user.partner_id.ids, subject=subject, body=body,
-                           author_id=self.env.ref("base.partner_root").id)
+        job.env["mail.thread"].message_notify(
+            partner_ids=user.partner_id.ids, subject=subject, body=body, model=self._name, res_id=self.id,
+            author_id=self.env.ref("base.partner_root").id)
         user.partner_id._bus_send("simple_notification", {
             "type": "success" if success else "danger", "title": subject, "message": body, "sticky": False})
 
