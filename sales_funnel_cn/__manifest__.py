@@ -38,6 +38,8 @@
         "views/crm_funnel_plan_views.xml",
         "views/crm_lead_funnel_report_views.xml",
         "wizard/crm_funnel_export_wizard_views.xml",
+        "views/crm_funnel_export_job_views.xml",
+        "data/crm_funnel_export_cron.xml",
         "views/sales_funnel_menus.xml",
         "views/crm_followup_views.xml",
         "views/res_config_settings_followup_views.xml",

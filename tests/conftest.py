@@ -5,6 +5,7 @@ with the module's demo data (users zhangwei, lina, wangfang, liuqiang; password 
 """
 import itertools
 import os
+import threading
 
 import pytest
 import requests
@@ -44,6 +45,26 @@ class OdooClient:
     def execute(self, model, method, *args, **kwargs):
         return self.call("object", "execute_kw", self.db, self.uid, self.password, model, method,
                          list(args), kwargs)
+
+
+def parallel(*calls):
+    """Run the callables at the same moment (barrier); return their results or exceptions, in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            results[i] = call()
+        except RpcError as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 @pytest.fixture(scope="session")

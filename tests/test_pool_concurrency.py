@@ -13,29 +13,10 @@ from datetime import timedelta
 import pytest
 from conftest import OdooClient
 from conftest import RpcError
+from conftest import parallel
 
 ROUNDS = int(os.environ.get("SFCN_POOL_ROUNDS", "50"))
 TAG = uuid.uuid4().hex[:6]
-
-
-def parallel(*calls):
-    """Run the callables at the same moment (barrier); return their results or exceptions, in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except RpcError as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from . import crm_customer_level_history
 from . import crm_followup
 from . import crm_followup_channel
 from . import crm_followup_digest
+from . import crm_funnel_export_job
 from . import crm_funnel_plan
 from . import crm_funnel_template
 from . import crm_funnel_template_stage

@@ -63,6 +63,7 @@ class CrmCallOutcome(models.Model):
             outcome.display_name = f"{outcome.code} · {outcome.name}" if outcome.name else outcome.code
 
     @api.model
+    @api.readonly
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """A code typed exactly wins: "C" gives C before Cut, "D" gives D before 待跟进's meaning."""
         results = super().name_search(name, args, operator, limit)

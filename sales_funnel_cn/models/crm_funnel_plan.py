@@ -76,6 +76,7 @@ class CrmFunnelPlan(models.Model):
                 raise ValidationError(self.env._("A funnel plan is for a sales team or a salesperson."))
 
     @api.model
+    @api.readonly
     def balance(self, target, average, win_rate):
         """The seed's calculation: (contracts, target customers per year, per month)."""
         if average <= 0 or not 0 < win_rate <= 100:

@@ -616,7 +616,7 @@ class CrmLead(models.Model):
             SELECT id FROM crm_lead
              WHERE date_reclaim_warning <= %s AND date_reclaim > %s AND user_id IS NOT NULL AND active
                AND (date_pool_warned IS NULL OR date_pool_warned <> date_reclaim)
-             ORDER BY id LIMIT %s""", [now, now, batch_size])
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""", [now, now, batch_size])
         leads = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not leads:
             return
@@ -633,6 +633,7 @@ class CrmLead(models.Model):
         leads.invalidate_recordset(["date_pool_warned"])
 
     @api.model
+    @api.readonly
     def action_pool_reclaim_preview(self):
         """Dry run for pool administrators: the deals the next reclaim run would return to the pool."""
         if not self.env.user._sfcn_is_sales_manager():

@@ -1,5 +1,7 @@
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import ValidationError
 
 # the module's settings, one value per company (Settings edits the current company's)
 GRADE_DAYS_FIELDS = {"A": "sfcn_grade_a_decision_days", "B": "sfcn_grade_b_decision_days",
@@ -37,6 +39,21 @@ class ResCompany(models.Model):
     sfcn_checkin_max_km = fields.Float(
         string="Check-in Distance Limit (km)", default=1.0,
         help="A visit checked in farther than this from the customer's coordinates is flagged.")
+    sfcn_export_background_threshold = fields.Integer(
+        string="Background Export From (deals)", default=10000,
+        help="An Excel funnel export covering more deals than this is built in the background: the requester "
+             "follows its progress and is notified when the file is ready (0: always in the background).")
+    sfcn_export_keep_days = fields.Integer(
+        string="Keep Exported Files (days)", default=7,
+        help="Files of background exports are deleted after this many days.")
+
+    @api.constrains("sfcn_export_background_threshold", "sfcn_export_keep_days")
+    def _check_export_settings(self):
+        for company in self:
+            if company.sfcn_export_background_threshold < 0:
+                raise ValidationError(self.env._("The background export threshold cannot be negative."))
+            if company.sfcn_export_keep_days < 1:
+                raise ValidationError(self.env._("Exported files must be kept at least one day."))
 
     def write(self, vals):
         """Stored figures of the deals that read a changed setting follow it, whatever path changed it

@@ -17,3 +17,6 @@ class ResConfigSettings(models.TransientModel):
     sfcn_grade_c_decision_days = fields.Integer(related="company_id.sfcn_grade_c_decision_days", readonly=False)
     sfcn_lead_important_revenue = fields.Float(related="company_id.sfcn_lead_important_revenue", readonly=False)
     sfcn_lead_min_revenue = fields.Float(related="company_id.sfcn_lead_min_revenue", readonly=False)
+    sfcn_export_background_threshold = fields.Integer(
+        related="company_id.sfcn_export_background_threshold", readonly=False)
+    sfcn_export_keep_days = fields.Integer(related="company_id.sfcn_export_keep_days", readonly=False)

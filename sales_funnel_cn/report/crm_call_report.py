@@ -69,6 +69,7 @@ class CrmCallReport(models.Model):
         """)
 
     @api.model
+    @api.readonly
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         """Rates of a group = ratio of the group's summed counts (not an average of rows)."""
         names = {f.split(":")[0] for f in fields or ()}

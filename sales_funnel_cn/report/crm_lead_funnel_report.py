@@ -72,6 +72,7 @@ class CrmLeadFunnelReport(models.Model):
         """)
 
     @api.model
+    @api.readonly
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         """The conversion of a stage = moved on / reached of the group's summed counts. A group that spans
         several stages (the total row, a row per salesperson without stages) has no single "reached" nor a

@@ -12,8 +12,11 @@ DETAIL_CHUNK = 2000
 
 
 class FunnelContext:
-    def __init__(self, env, date_from, date_to, teams, users):
+    def __init__(self, env, date_from, date_to, teams, users, progress=None):
+        """:param progress: optional callable(fraction of the current sheet done, 0..1); a long sheet calls
+        it between its batches (the background export reports it on its job)."""
         self.env = env
+        self.progress = progress
         self.date_from = datetime.combine(date_from, datetime.min.time())
         self.date_to = datetime.combine(date_to, datetime.min.time()) + timedelta(days=1)
         self.teams = teams
@@ -21,12 +24,28 @@ class FunnelContext:
         self.now = fields.Datetime.now()
         self.today = datetime.combine(fields.Date.context_today(env.user), datetime.min.time())
         self.week_start = self.today - timedelta(days=self.today.weekday())
-        self.base_domain = [("type", "=", "opportunity")]
-        if teams:
-            self.base_domain.append(("team_id", "in", teams.ids))
-        if users:
-            self.base_domain.append(("user_id", "in", users.ids))
+        self.base_domain = self.filter_domain(teams, users)
         self.domain = [*self.base_domain, ("create_date", ">=", self.date_from), ("create_date", "<", self.date_to)]
+
+    @staticmethod
+    def filter_domain(teams, users):
+        domain = [("type", "=", "opportunity")]
+        if teams:
+            domain.append(("team_id", "in", teams.ids))
+        if users:
+            domain.append(("user_id", "in", users.ids))
+        return domain
+
+    @classmethod
+    def period_domain(cls, date_from, date_to, teams, users):
+        """The deals of the period (the detail sheet's rows), before the user's record rules."""
+        start = datetime.combine(date_from, datetime.min.time())
+        end = datetime.combine(date_to, datetime.min.time()) + timedelta(days=1)
+        return [*cls.filter_domain(teams, users), ("create_date", ">=", start), ("create_date", "<", end)]
+
+    def tick(self, fraction):
+        if self.progress:
+            self.progress(fraction)
 
     @property
     def leads(self):
@@ -323,6 +342,7 @@ class DetailSheet(SheetProvider):
         ids = Lead._search(ctx.domain, order="id").get_result_ids()
         now = ctx.now
         for start in range(0, len(ids), DETAIL_CHUNK):
+            ctx.tick(start / len(ids))
             chunk = Lead.browse(ids[start:start + DETAIL_CHUNK])
             for rec in chunk.read(self.fields):
                 since = rec["date_last_stage_update"] or rec["create_date"]

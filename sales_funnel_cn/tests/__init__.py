@@ -4,6 +4,7 @@ from . import test_context_keys
 from . import test_customer_grade
 from . import test_customer_level
 from . import test_enforce
+from . import test_export_job
 from . import test_first_hour
 from . import test_followup
 from . import test_followup_tour

@@ -1,15 +1,14 @@
 import base64
-import os
-import tempfile
 
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..report.funnel_export import XLSX_MIMETYPE
+from ..report.funnel_export import build_funnel_xlsx
+from ..report.funnel_export import export_filename
 from ..report.funnel_sheets import FunnelContext
-from ..report.funnel_sheets import available_providers
-from ..report.funnel_workbook import FunnelWorkbook
 
 
 class CrmFunnelExportWizard(models.TransientModel):
@@ -21,6 +20,8 @@ class CrmFunnelExportWizard(models.TransientModel):
     date_to = fields.Date("To", required=True, default=fields.Date.context_today)
     team_ids = fields.Many2many("crm.team", string="Sales Teams")
     user_ids = fields.Many2many("res.users", string="Salespersons")
+    deal_count = fields.Integer("Deals in the Export", compute="_compute_deal_count")
+    in_background = fields.Boolean("Built in the Background", compute="_compute_deal_count")
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -28,44 +29,42 @@ class CrmFunnelExportWizard(models.TransientModel):
             if wizard.date_from > wizard.date_to:
                 raise UserError(self.env._("The start of the period must be before its end."))
 
-    def _header(self):
-        generated = fields.Datetime.context_timestamp(self, fields.Datetime.now())
-        filters = "; ".join(filter(None, [
-            self.team_ids and self.env._("Teams: %s", ", ".join(self.team_ids.mapped("name"))),
-            self.user_ids and self.env._("Salespersons: %s", ", ".join(self.user_ids.mapped("name"))),
-        ])) or self.env._("All deals you may read")
-        return [
-            (self.env._("Company"), self.env.company.name),
-            (self.env._("Period"), f"{self.date_from} – {self.date_to}"),
-            (self.env._("Filters"), filters),
-            (self.env._("Generated at"), generated.strftime("%Y-%m-%d %H:%M")),
-        ]
+    @api.depends("date_from", "date_to", "team_ids", "user_ids")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_deal_count(self):
+        threshold = self.env.company.sfcn_export_background_threshold
+        for wizard in self:
+            wizard.deal_count = wizard._count_deals() if wizard.date_from and wizard.date_to else 0
+            wizard.in_background = wizard.deal_count > threshold
+
+    def _count_deals(self):
+        """The detail rows of the export: the deals of the period the user may read."""
+        return self.env["crm.lead"].search_count(
+            FunnelContext.period_domain(self.date_from, self.date_to, self.team_ids, self.user_ids))
 
     def _build_xlsx(self):
-        """The workbook as bytes, built as the current user (record rules apply)."""
+        """The workbook as bytes, built as the current user (record rules apply). Reads only."""
         self.ensure_one()
-        ctx = FunnelContext(self.env, self.date_from, self.date_to, self.team_ids, self.user_ids)
-        fd, path = tempfile.mkstemp(suffix=".xlsx")
-        os.close(fd)
-        try:
-            book = FunnelWorkbook(path, self._header())
-            for provider in available_providers(self.env):
-                provider.write_sheet(book, ctx)
-            book.close()
-            with open(path, "rb") as f:
-                return f.read()
-        finally:
-            os.unlink(path)
+        return build_funnel_xlsx(self.env, self.date_from, self.date_to, self.team_ids, self.user_ids)
 
     def action_export(self):
+        """Small exports are built at once and downloaded; larger ones (company setting) are queued as a
+        background job, whose form is returned: the request never holds a worker for the build."""
         self.ensure_one()
+        count = self._count_deals()
+        if count > self.env.company.sfcn_export_background_threshold:
+            job = self.env["crm.funnel.export.job"]._request(self, count)
+            return {
+                "type": "ir.actions.act_window", "res_model": job._name, "res_id": job.id, "view_mode": "form",
+                "views": [(False, "form")], "target": "current", "name": job.name,
+            }
         content = self._build_xlsx()
         attachment = self.env["ir.attachment"].create({
-            "name": f"sales_funnel_{self.date_from}_{self.date_to}.xlsx",
+            "name": export_filename(self.date_from, self.date_to),
             "datas": base64.b64encode(content),
             "res_model": self._name,
             "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "mimetype": XLSX_MIMETYPE,
         })
         return {
             "type": "ir.actions.act_url",
