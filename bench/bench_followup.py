@@ -20,7 +20,7 @@ def _queries(env, func):
     return env.cr.sql_log_count - before
 
 
-def run(ctx, bench):
+def run(ctx, bench):  # noqa: PLR0915 (one scenario, step by step)
     env = ctx.env(context=dict(ctx.env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
                                mail_create_nosubscribe=True))
     n = ctx.n

@@ -14,7 +14,8 @@ BATCH = 1000
 
 def _due_ids(env, count):
     env.cr.execute("""SELECT l.id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-                       WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false) ORDER BY l.id LIMIT %s""", [count])
+                       WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false)
+                    ORDER BY l.id LIMIT %s""", [count])
     return [row[0] for row in env.cr.fetchall()]
 
 

@@ -72,7 +72,7 @@ class Bench:
         """Print the plan of an Odoo Query (or SQL object) and return it; uses_index tells whether the scan
         of crm_lead (or the driving table) goes through an index."""
         if isinstance(query, str):
-            query = SQL(query)  # noqa: SQL001 (bench-only: a query text of the module, without parameters)
+            query = SQL(query)
         cr.execute(SQL("EXPLAIN %s", query if isinstance(query, SQL) else query.select()))
         plan = "\n".join(row[0] for row in cr.fetchall())
         print(f"  {self.name:<10} EXPLAIN {label}:\n" + "\n".join(f"      {line}" for line in plan.splitlines()),

@@ -25,7 +25,7 @@ ON_DEMAND = {"install"}
 
 
 def _vacuum_analyze(db):
-    import psycopg2  # noqa: PLC0415 (the cluster from the environment: PGHOST, PGPORT, PGUSER)
+    import psycopg2
 
     conn = psycopg2.connect(dbname=db)
     conn.autocommit = True
@@ -61,7 +61,7 @@ def main():
     odoo_src, db, plain_db, *names = sys.argv[1:]
     sys.path[:0] = [odoo_src, str(HERE)]
     odoo = importlib.import_module("odoo")
-    from odoo.tools import config  # noqa: PLC0415
+    from odoo.tools import config
 
     config.parse_config(["--addons-path", f"{odoo_src}/addons,{HERE.parent}", "--log-level=warn"])
     harness = importlib.import_module("harness")
