@@ -43,13 +43,14 @@ class CrmCallLog(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # the call rates (外呼报表: a month per salesperson, team or company, over millions of calls) read a
         # date range and the salesperson, outcome, team and company of each call: all in one index, so the
         # report reads the index only, not the table
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS crm_call_log_rates_index
                 ON crm_call_log (date, user_id) INCLUDE (outcome_id, team_id, company_id)""")
+        return res
 
     @api.depends("lead_id.company_id", "user_id")
     def _compute_company_id(self):
