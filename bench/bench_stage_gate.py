@@ -1,62 +1,62 @@
-"""Stage changes through the checklist gate vs the same writes on plain crm.
+"""Stage changes through the checklist gate vs the same writes on plain crm (issues 12 and 13).
 
-N single-deal stage writes (意向 -> 方案, every required check of 方案 ticked, gate 'block') through the full
-crm.lead.write (gate + stage history + checklist rows), then the same N writes with the add-on's stage
-gate override bypassed (plain crm write). Prints both times, the ratio (goal <= 1.3x) and queries/write.
-The gated write also sets the stage's fixed probability, which spares crm its predictive-probability
-queries; a third run (plain crm given the same probability) shows the cost of the gate alone.
+WRITES single-deal stage writes (意向 -> 方案 of the B2B template, every required check of 方案 ticked, gate
+'block') through the module's whole crm.lead.write (gate, stage history, checklist rows) on the module's
+database, against the same number of single-deal stage writes on the plain-crm database (same data, no
+module), given the same probability (the gated write sets the stage's fixed probability, which spares crm its
+predictive-probability queries; the baseline is told the same probability so only the module's cost is
+compared). Goal: <= 1.2x, <= 3 queries per write (engineer H2 fixes the gate; this measures it).
 """
-import os
+from generate import bench_team
+from generate import open_stages
 
-from generate import make_opportunities
-
-from odoo.addons.sales_funnel_cn.models.crm_lead_checklist import CrmLead as GateLead
-
-
-def _plain_write(records, vals):
-    return super(GateLead, records).write(vals)
+WRITES = 1000
 
 
-def _reset(env, leads, stage):
-    env.flush_all()
-    env.cr.execute("UPDATE crm_lead SET stage_id = %s WHERE id = ANY(%s)", [stage.id, leads.ids])
-    env.invalidate_all()
+def _deals(env, count):
+    """The first `count` open owned deals of the bench team (the same ids in both databases)."""
+    return env["crm.lead"].search([("team_id", "=", bench_team(env).id), ("user_id", "!=", False),
+                                   ("probability", "<", 100)], order="id", limit=count)
 
 
-def run(env, bench):
-    n = int(os.environ.get("SFCN_BENCH_N", "10000"))
-    env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True, mail_create_nolog=True))
-    leads = make_opportunities(env, n)
-    team = leads[:1].team_id
+def _timed_writes(bench, env, label, leads, vals):
+    with bench.measure(label) as r:
+        for lead in leads:
+            lead.write(vals)
+            env.flush_all()
+    return r
+
+
+def run(ctx, bench):
+    count = min(WRITES, ctx.n // 2)
+    env = ctx.env(context=dict(ctx.env.context, tracking_disable=True, mail_notrack=True))
+    leads = _deals(env, count)
+    team = bench_team(env)
     stages = env.ref("sales_funnel_cn.funnel_template_b2b").action_apply(team)
     intent, proposal = stages[0], stages[1]
-    _reset(env, leads, intent)
+    env.flush_all()
+    env.cr.execute("UPDATE crm_lead SET stage_id = %s WHERE id = ANY(%s)", [intent.id, leads.ids])
+    env.invalidate_all()
     checks = proposal.check_ids  # entry criteria: the stage entered is the one whose checks must hold
     env["crm.lead.check"].create([{"lead_id": lead_id, "check_id": c.id, "done": True}
                                   for lead_id in leads.ids for c in checks])
     env.flush_all()
+    env.cr.execute("ANALYZE crm_lead_check")
     env.invalidate_all()
     bench.figure("required checks of the stage entered", len(checks))
+    gated = _timed_writes(bench, env, f"{count:,} stage writes through the gate", leads, {"stage_id": proposal.id})
 
-    with bench.measure(f"{n:,} stage writes, gate on") as gated:
-        for lead in leads:
-            lead.write({"stage_id": proposal.id})
-            env.flush_all()
-    _reset(env, leads, intent)
-    with bench.measure(f"{n:,} stage writes, plain crm") as plain:
-        for lead in leads:
-            _plain_write(lead, {"stage_id": proposal.id})
-            env.flush_all()
-    _reset(env, leads, intent)
-    with bench.measure(f"{n:,} stage writes, plain crm, same probability") as same:
-        for lead in leads:
-            _plain_write(lead, {"stage_id": proposal.id, "probability": proposal.stage_probability})
-            env.flush_all()
-    bench.figure("ratio gate on / plain crm", gated["seconds"] / plain["seconds"], "x")
-    bench.figure("ratio gate on / plain crm with the same probability", gated["seconds"] / same["seconds"], "x")
-    bench.figure("queries per write, gate on", gated["queries"] / n)
-    bench.figure("queries per write, plain crm", plain["queries"] / n)
-    bench.figure("queries per write, plain crm with the same probability", same["queries"] / n)
-    history = env["crm.lead.stage.history"].search_count(
-        [("lead_id", "in", leads.ids), ("stage_to_id", "=", proposal.id)])
-    bench.figure("stage history rows written by the gated run", history)
+    plain_env = ctx.plain(context=dict(ctx.plain.context, tracking_disable=True, mail_notrack=True))
+    plain_leads = _deals(plain_env, count)
+    first, second = open_stages(plain_env, bench_team(plain_env))[:2]
+    plain_env.cr.execute("UPDATE crm_lead SET stage_id = %s WHERE id = ANY(%s)", [first.id, plain_leads.ids])
+    plain_env.invalidate_all()
+    plain = _timed_writes(bench, plain_env, f"{count:,} stage writes on plain crm, same probability", plain_leads,
+                          {"stage_id": second.id, "probability": proposal.stage_probability})
+    ratio = gated["seconds"] / plain["seconds"]
+    per_write = gated["queries"] / count
+    bench.goal("stage write through the gate vs plain crm (same probability)",
+               f"{ratio:.2f}x ({gated['seconds']:.2f} s vs {plain['seconds']:.2f} s for {count:,} writes)",
+               "<= 1.2x (gate: H2)", ratio <= 1.2)
+    bench.goal("queries per gated stage write",
+               f"{per_write:.1f} (plain crm {plain['queries'] / count:.1f})", "<= 3 (gate: H2)", per_write <= 3)

@@ -32,7 +32,7 @@ class CrmCallLog(models.Model):
     code = fields.Char(related="outcome_id.code", string="Code")
     phone = fields.Char("Number", required=True)
     phone_sanitized = fields.Char("Normalized Number", compute="_compute_phone_sanitized", store=True,
-                                  index=True)
+                                  precompute=True, index=True)
     duration = fields.Float("Duration (Minutes)")
     purpose = fields.Char(required=True, help="没有明确目的不可以进行跟进: every call needs a purpose.")
     note = fields.Text()
@@ -41,6 +41,16 @@ class CrmCallLog(models.Model):
     _sql_constraints = [
         ("duration_positive", "CHECK(duration >= 0)", "A call duration cannot be negative."),
     ]
+
+    def init(self):
+        res = super().init()
+        # the call rates (外呼报表: a month per salesperson, team or company, over millions of calls) read a
+        # date range and the salesperson, outcome, team and company of each call: all in one index, so the
+        # report reads the index only, not the table
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_call_log_rates_index
+                ON crm_call_log (date, user_id) INCLUDE (outcome_id, team_id, company_id)""")
+        return res
 
     @api.depends("lead_id.company_id", "user_id")
     def _compute_company_id(self):

@@ -69,15 +69,27 @@ class CommunicationDetailSheet(SheetProvider):
             domain.append(("user_id", "in", ctx.users.ids))
         kinds = dict(Report._fields["kind"]._description_selection(ctx.env))
         grades = dict(Report._fields["customer_grade"]._description_selection(ctx.env))
-        ids = Report._search(domain, order="date, id").get_result_ids()
-        for start in range(0, len(ids), DETAIL_CHUNK):
-            for rec in Report.browse(ids[start:start + DETAIL_CHUNK]).read(self.fields):
-                yield [rec["date"], kinds.get(rec["kind"], ""), rec["channel"] or "",
-                       (rec["user_id"] and rec["user_id"][1]) or "", (rec["partner_id"] and rec["partner_id"][1]) or "",
-                       (rec["lead_id"] and rec["lead_id"][1]) or "", grades.get(rec["customer_grade"], ""),
-                       (rec["stage_id"] and rec["stage_id"][1]) or "", rec["purpose"] or "", rec["content"] or "",
-                       ctx.env._("far from customer") if rec["checkin_far"] else ""]
-            Report.env.invalidate_all()
+        query = Report._search(domain, order="date, id")
+        columns = [SQL.identifier(query.table, name) for name in self.fields]
+        Report.env.flush_all()
+        # one pass over the rows, DETAIL_CHUNK at a time from a server-side cursor: the view's ids are
+        # expressions (no index), so reading it back by ids would compute the whole view once per chunk
+        with Report.env.cr._cnx.cursor(name="sfcn_communication_detail") as stream:
+            sql = query.select(*columns)
+            stream.execute(sql.code, sql.params)
+            while chunk := stream.fetchmany(DETAIL_CHUNK):
+                names = {}
+                for field, position in (("user_id", 3), ("partner_id", 4), ("lead_id", 5), ("stage_id", 7)):
+                    records = Report.env[Report._fields[field].comodel_name].sudo().browse(
+                        {row[position] for row in chunk if row[position]})
+                    names[field] = {record.id: record.display_name for record in records}
+                for (date, kind, channel, user, partner, lead, grade, stage, purpose, content,
+                     checkin_far) in chunk:
+                    yield [date, kinds.get(kind, ""), channel or "", names["user_id"].get(user, ""),
+                           names["partner_id"].get(partner, ""), names["lead_id"].get(lead, ""),
+                           grades.get(grade, ""), names["stage_id"].get(stage, ""), purpose or "", content or "",
+                           ctx.env._("far from customer") if checkin_far else ""]
+                Report.env.invalidate_all()
 
     def write_sheet(self, book, ctx):
         env = ctx.env

@@ -46,7 +46,9 @@ class CrmLeadFunnelReport(models.Model):
     @property
     def _table_query(self):
         return SQL("""
-            SELECT ROW_NUMBER() OVER (ORDER BY l.id, s.sequence, s.id) AS id,
+            -- the id is derived from the row's own keys (no window function over the whole table): a
+            -- filter on the deals (team, salesperson, dates) reaches crm_lead's indexes
+            SELECT l.id::bigint * 1000000 + s.id AS id,
                    s.id AS stage_id, s.sequence AS stage_sequence, l.id AS lead_id, l.user_id, l.team_id,
                    l.company_id, l.create_date, l.customer_grade,
                    (s.id = l.stage_id AND l.active)::int AS deal_count,
@@ -60,11 +62,13 @@ class CrmLeadFunnelReport(models.Model):
                    CASE WHEN s.id != l.stage_id THEN 100.0 ELSE 0.0 END AS conversion_rate
               FROM crm_lead l
               JOIN crm_stage cur ON cur.id = l.stage_id
-         LEFT JOIN crm_team t ON t.id = l.team_id
+         LEFT JOIN (SELECT t.id, t.funnel_template_id,
+                           EXISTS (SELECT 1 FROM crm_stage ts WHERE ts.team_id = t.id
+                                      AND ts.funnel_template_id = t.funnel_template_id) AS runs_template
+                      FROM crm_team t) t ON t.id = l.team_id
               JOIN crm_stage s ON (s.id = l.stage_id OR CASE
                        -- a team running a funnel template: its template's stages only
-                       WHEN EXISTS (SELECT 1 FROM crm_stage ts WHERE ts.team_id = t.id
-                                       AND ts.funnel_template_id = t.funnel_template_id)
+                       WHEN t.runs_template
                        THEN s.team_id = t.id AND s.funnel_template_id = t.funnel_template_id
                        ELSE s.team_id IS NULL OR s.team_id = l.team_id END)
                               AND (s.sequence < cur.sequence OR (s.sequence = cur.sequence AND s.id <= cur.id))
