@@ -8,10 +8,7 @@ import logging
 from markupsafe import Markup
 from markupsafe import escape
 
-from odoo.tools.sql import column_exists
-from odoo.tools.sql import create_column
-
-from .models.crm_lead_install import INSTALL_SQL_COLUMNS
+from .models.crm_lead_install import create_install_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -21,11 +18,10 @@ CORE_PERSONAL_LEAD_DOMAIN = "['|',('user_id','=',user.id),('user_id','=',False)]
 
 
 def pre_init_hook(env):
-    """Create the pool columns of crm_lead beforehand: Odoo then leaves them alone (it would compute them
-    record by record for every existing deal) and post_init_hook fills them in a few statements."""
-    for column, sql_type in INSTALL_SQL_COLUMNS.items():
-        if not column_exists(env.cr, "crm_lead", column):
-            create_column(env.cr, "crm_lead", column, sql_type)
+    """Create the computed and defaulted columns the module adds to crm_lead and res_partner beforehand: Odoo
+    then leaves them alone (it would compute them record by record for every existing deal and contact, and
+    rewrite the whole table once per default) and post_init_hook fills them in a few statements."""
+    create_install_columns(env.cr)
 
 
 def post_init_hook(env):
@@ -35,20 +31,21 @@ def post_init_hook(env):
     cr = env.cr
     now = cr.now().replace(tzinfo=None)
     uid = env.uid
-    # 1. a default pool per company, every deal in its company's (or team's) pool
+    params = {"now": now, "uid": uid}
+    # 1. a default pool per company (the deals follow it in step 2: crm.pool leaves them alone while the module
+    # is being installed)
     companies = env["res.company"].search([])
     Pool = env["crm.pool"].with_context(active_test=False)
     with_pool = Pool.search([("team_id", "=", False)]).company_id
-    for company in companies - with_pool:
-        Pool.create({"name": env._("Public Pool"), "company_id": company.id})
-    env["crm.lead"]._sfcn_assign_pools_sql(companies.ids)
-    params = {"now": now, "uid": uid}
-    # 2. the follow-up clock of every owned deal starts now; unassigned deals are pooled from now
-    cr.execute("""UPDATE crm_lead SET date_claimed = %(now)s
-                   WHERE user_id IS NOT NULL AND date_claimed IS NULL RETURNING id""", params)
-    owned_ids = [row[0] for row in cr.fetchall()]
-    cr.execute("UPDATE crm_lead SET date_pooled = %(now)s WHERE user_id IS NULL AND date_pooled IS NULL", params)
-    # 3. a holding period opened now for every open owned deal
+    if companies - with_pool:
+        Pool.create([{"name": env._("Public Pool"), "company_id": company.id} for company in companies - with_pool])
+    # 2. one pass over every deal: the follow-up clock of every owned deal starts now, unassigned deals are
+    # pooled from now, every deal in its company's (or team's) pool, every pool rule active from day one
+    # (return-to-pool dates from the install: grace period), call numbers and EB warnings computed
+    env["crm.lead"]._sfcn_install_rewrite(now)
+    # 3. the other stored computed values (contacts' call numbers; grades... of deals with facts)
+    env["crm.lead"]._sfcn_install_fill_computed()
+    # 4. a holding period opened now for every open owned deal
     cr.execute("""
         INSERT INTO crm_pool_history (lead_id, user_id, pool_id, date_start, start_reason, rule,
                                       create_uid, create_date, write_uid, write_date)
@@ -57,8 +54,6 @@ def post_init_hook(env):
          WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false)
            AND NOT EXISTS (SELECT 1 FROM crm_pool_history h WHERE h.lead_id = l.id AND h.date_end IS NULL)""",
                dict(params, rule=env._("Held when Sales Funnel CN was installed")))
-    # 4. every pool rule active from day one: return-to-pool dates from the install (grace period)
-    env["crm.lead"]._sfcn_reclaim_dates_sql(owned_ids)
     # 5. a first stage-history row (the current stage, since its last change) and the current stage's checks
     cr.execute("""
         INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_to_id, date, days_in_previous,
