@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -88,6 +90,31 @@ def fill_normalized_phones(cr, table, targets):
         cr.execute(f"""UPDATE "{table}" t SET "{column}" = p.norm FROM sfcn_install_phone p
                         WHERE p.raw = {source} AND t."{column}" IS DISTINCT FROM p.norm""")
     cr.execute("DROP TABLE sfcn_install_phone")
+
+
+@contextmanager
+def bulk_insert(cr, tables):
+    """Insert many rows into these (new, the module's own) tables without checking each row's foreign keys and
+    updating each index row by row: their foreign keys and non-unique indexes are dropped and, after the block,
+    made again exactly as they were (a foreign key added back checks every row in one query; an index is built
+    in bulk). In the install's transaction: nothing is changed if anything fails."""
+    cr.execute("""SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+                    FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])""", [tables])
+    foreign_keys = cr.fetchall()
+    cr.execute("""SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                    FROM pg_index i
+                   WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary""", [tables])
+    indexes = cr.fetchall()
+    for table, name, __ in foreign_keys:
+        cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(table), SQL.identifier(name)))
+    for name, __ in indexes:
+        cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+    yield
+    for __, definition in indexes:
+        cr.execute(definition)
+    for table, name, definition in foreign_keys:
+        cr.execute(SQL("ALTER TABLE %s ADD CONSTRAINT %s %s", SQL.identifier(table), SQL.identifier(name),
+                       SQL(definition)))
 
 
 def sql_case(cases, default=None):
@@ -295,12 +322,10 @@ class CrmLead(models.Model):
         # what the columns hold; the deals with such facts (none on a CRM that never had the module) are
         # computed by the ORM, batch by batch
         cr.execute("""
-            SELECT l.id FROM crm_lead l
-             WHERE l.date_project_start IS NOT NULL OR l.solution_fit IS NOT NULL
-                OR l.customer_grade_override IS NOT NULL
-                OR EXISTS (SELECT 1 FROM crm_lead_key_person kp
-                            WHERE kp.lead_id = l.id AND kp.role = ANY(%s))
-             ORDER BY l.id""", [list(DECISION_ROLES)])
+            SELECT id FROM crm_lead
+             WHERE date_project_start IS NOT NULL OR solution_fit IS NOT NULL OR customer_grade_override IS NOT NULL
+             UNION SELECT lead_id FROM crm_lead_key_person WHERE role = ANY(%s)
+             ORDER BY 1""", [list(DECISION_ROLES)])
         ids = [row[0] for row in cr.fetchall()]
         names = ("customer_grade_computed", "customer_grade", "temperature", "lead_class")
         for start in range(0, len(ids), batch_size):
