@@ -58,7 +58,7 @@ def create_install_columns(cr):
                 create_column(cr, table, column, sql_type)
                 continue
             # identifiers and types are the constants above; the default is passed as a parameter
-            cr.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} '  # noqa: S608
+            cr.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} '
                        f'{"NOT NULL " if required else ""}DEFAULT %s', [default])
             cr.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
 
@@ -67,7 +67,8 @@ def phone_lookup_table(cr, table, sources):
     """Fill the temporary table ``sfcn_install_phone`` (raw number -> E.164) with the distinct numbers of these
     SQL expressions over ``table``, normalised by the same ``normalize_phone`` as the computed fields, once
     per distinct number, PHONE_BATCH numbers at a time (bounded memory). The caller drops the table."""
-    cr.execute("CREATE TEMPORARY TABLE IF NOT EXISTS sfcn_install_phone (raw varchar PRIMARY KEY, norm varchar NOT NULL)")
+    cr.execute("""CREATE TEMPORARY TABLE IF NOT EXISTS sfcn_install_phone
+                  (raw varchar PRIMARY KEY, norm varchar NOT NULL)""")
     for source in sources:
         # the sources are constant SQL expressions of the callers
         cr.execute(f"""SELECT DISTINCT {source} FROM "{table}" WHERE {source} <> ''
@@ -270,8 +271,8 @@ class CrmLead(models.Model):
                        AND COALESCE(probability, 0) < 100 AND NOT COALESCE(stage_id = ANY(%(won)s), false)""",
                     pool=new_pool, won=won_stages or [0])
         start = SQL("COALESCE(%s, create_date, %s)", new_claimed, now)
-        by_followup = SQL("(GREATEST(%(start)s, COALESCE(date_last_followup, %(start)s)) + make_interval(days => (%(d)s)::int))",
-                          start=start, d=followup_days)
+        by_followup = SQL("""(GREATEST(%(start)s, COALESCE(date_last_followup, %(start)s))
+                               + make_interval(days => (%(d)s)::int))""", start=start, d=followup_days)
         by_won = SQL("(%s + make_interval(days => (%s)::int))", start, won_days)
         first = SQL("LEAST(%s, %s)", by_followup, by_won)
         date = SQL("""(CASE WHEN %(exempt)s IS NOT NULL AND date_deadline IS NOT NULL
@@ -286,14 +287,26 @@ class CrmLead(models.Model):
             "date_reclaim": ("timestamp", SQL("(CASE WHEN %s THEN %s END)", holds, date)),
             "date_reclaim_warning": ("timestamp", SQL(
                 "(CASE WHEN %s THEN %s - make_interval(days => (%s)::int) END)", holds, date, warning_days)),
-            "reclaim_rule": ("varchar", SQL("(CASE WHEN %s THEN (CASE WHEN %s <= %s THEN 'followup' ELSE 'not_won' END) END)",
-                                            holds, by_followup, by_won)),
+            "reclaim_rule": ("varchar", SQL(
+                "(CASE WHEN %s THEN (CASE WHEN %s <= %s THEN 'followup' ELSE 'not_won' END) END)",
+                holds, by_followup, by_won)),
             "call_phone_normalized": ("varchar", SQL("pg_temp.sfcn_install_phone(%s)", SQL(phone))),
             "eb_missing_warning": ("bool", SQL("COALESCE(probability, 0) >= 75")),
         }
-        cr.execute(SQL("ALTER TABLE crm_lead %s", SQL(", ").join(
-            SQL("ALTER COLUMN %s TYPE %s USING %s", SQL.identifier(name), SQL(sql_type), value)
-            for name, (sql_type, value) in columns.items())))
+        # a view on these columns forbids the rewrite: the same row-by-row values are then written by an UPDATE
+        cr.execute("""
+            SELECT 1 FROM pg_depend d
+              JOIN pg_rewrite r ON r.oid = d.objid
+              JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = 'crm_lead'::regclass
+               AND r.ev_class <> 'crm_lead'::regclass AND a.attname = ANY(%s) LIMIT 1""", [list(columns)])
+        if cr.fetchone():
+            cr.execute(SQL("UPDATE crm_lead SET %s", SQL(", ").join(
+                SQL("%s = %s", SQL.identifier(name), value) for name, (__, value) in columns.items())))
+        else:
+            cr.execute(SQL("ALTER TABLE crm_lead %s", SQL(", ").join(
+                SQL("ALTER COLUMN %s TYPE %s USING %s", SQL.identifier(name), SQL(sql_type), value)
+                for name, (sql_type, value) in columns.items())))
         cr.execute("DROP FUNCTION pg_temp.sfcn_install_phone(varchar)")
         cr.execute("DROP TABLE sfcn_install_phone")
         self.env.invalidate_all()
