@@ -1,7 +1,8 @@
 """Install, uninstall: bringing an existing CRM under the module and leaving it as it was.
 
 Everything that touches every deal is set-based SQL (a CRM with 200,000 deals installs in bounded time and
-memory, see bench/bench_install.py); the ORM only creates the few pools and the summary.
+memory, see bench/bench_install.py); the ORM only creates the few pools and the summary, and computes the grades
+of the few deals that have facts to grade (none on a CRM that never had the module).
 """
 import logging
 
