@@ -57,10 +57,11 @@ def create_install_columns(cr):
             if default is None:
                 create_column(cr, table, column, sql_type)
                 continue
-            # identifiers and types are the constants above; the default is passed as a parameter
-            cr.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} '
-                       f'{"NOT NULL " if required else ""}DEFAULT %s', [default])
-            cr.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
+            # the types are the constants above
+            cr.execute(SQL("ALTER TABLE %s ADD COLUMN %s %s DEFAULT %s", SQL.identifier(table),
+                           SQL.identifier(column), SQL(sql_type + (" NOT NULL" if required else "")), default))
+            cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table),
+                           SQL.identifier(column)))
 
 
 def phone_lookup_table(cr, table, sources):
@@ -71,14 +72,15 @@ def phone_lookup_table(cr, table, sources):
                   (raw varchar PRIMARY KEY, norm varchar NOT NULL)""")
     for source in sources:
         # the sources are constant SQL expressions of the callers
-        cr.execute(f"""SELECT DISTINCT {source} FROM "{table}" WHERE {source} <> ''
-                        EXCEPT SELECT raw FROM sfcn_install_phone""")
+        cr.execute(SQL("""SELECT DISTINCT %(source)s FROM %(table)s WHERE %(source)s <> ''
+                          EXCEPT SELECT raw FROM sfcn_install_phone""", source=SQL(source),
+                       table=SQL.identifier(table)))
         raws = [row[0] for row in cr.fetchall()]
         for start in range(0, len(raws), PHONE_BATCH):
             pairs = [(raw, norm) for raw in raws[start:start + PHONE_BATCH] if (norm := normalize_phone(raw))]
             if pairs:
-                cr.execute("INSERT INTO sfcn_install_phone (raw, norm) VALUES " + ", ".join(["(%s, %s)"] * len(pairs)),
-                           [value for pair in pairs for value in pair])
+                cr.execute(SQL("INSERT INTO sfcn_install_phone (raw, norm) VALUES %s",
+                               SQL(", ").join(SQL("(%s, %s)", raw, norm) for raw, norm in pairs)))
         del raws
     cr.execute("ANALYZE sfcn_install_phone")
 
@@ -88,8 +90,9 @@ def fill_normalized_phones(cr, table, targets):
     number it normalises) with one UPDATE per column of the rows whose number changes."""
     phone_lookup_table(cr, table, dict.fromkeys(targets.values()))
     for column, source in targets.items():
-        cr.execute(f"""UPDATE "{table}" t SET "{column}" = p.norm FROM sfcn_install_phone p
-                        WHERE p.raw = {source} AND t."{column}" IS DISTINCT FROM p.norm""")
+        cr.execute(SQL("""UPDATE %(table)s t SET %(column)s = p.norm FROM sfcn_install_phone p
+                          WHERE p.raw = %(source)s AND t.%(column)s IS DISTINCT FROM p.norm""",
+                       table=SQL.identifier(table), column=SQL.identifier(column), source=SQL(source)))
     cr.execute("DROP TABLE sfcn_install_phone")
 
 
