@@ -343,7 +343,9 @@ class CrmLead(models.Model):
              UNION SELECT lead_id FROM crm_lead_key_person WHERE role = ANY(%s)
              ORDER BY 1""", [list(DECISION_ROLES)])
         ids = [row[0] for row in cr.fetchall()]
-        names = ("customer_grade_computed", "customer_grade", "temperature", "lead_class")
+        # the return-to-pool dates read the grade (a field marked for computation does not mark its dependents)
+        names = ("customer_grade_computed", "customer_grade", "temperature", "lead_class", "date_reclaim",
+                 "date_reclaim_warning", "reclaim_rule")
         for start in range(0, len(ids), batch_size):
             leads = self.with_context(active_test=False).browse(ids[start:start + batch_size])
             for name in names:
