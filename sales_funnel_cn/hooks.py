@@ -1,17 +1,16 @@
 """Install, uninstall: bringing an existing CRM under the module and leaving it as it was.
 
 Everything that touches every deal is set-based SQL (a CRM with 200,000 deals installs in bounded time and
-memory, see bench/bench_install.py); the ORM only creates the few pools and the summary.
+memory, see bench/bench_install.py); the ORM only creates the few pools and the summary, and computes the grades
+of the few deals that have facts to grade (none on a CRM that never had the module).
 """
 import logging
 
 from markupsafe import Markup
 from markupsafe import escape
 
-from odoo.tools.sql import column_exists
-from odoo.tools.sql import create_column
-
-from .models.crm_lead_install import INSTALL_SQL_COLUMNS
+from .models.crm_lead_install import bulk_insert
+from .models.crm_lead_install import create_install_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -21,11 +20,10 @@ CORE_PERSONAL_LEAD_DOMAIN = "['|',('user_id','=',user.id),('user_id','=',False)]
 
 
 def pre_init_hook(env):
-    """Create the pool columns of crm_lead beforehand: Odoo then leaves them alone (it would compute them
-    record by record for every existing deal) and post_init_hook fills them in a few statements."""
-    for column, sql_type in INSTALL_SQL_COLUMNS.items():
-        if not column_exists(env.cr, "crm_lead", column):
-            create_column(env.cr, "crm_lead", column, sql_type)
+    """Create the computed and defaulted columns the module adds to crm_lead and res_partner beforehand: Odoo
+    then leaves them alone (it would compute them record by record for every existing deal and contact, and
+    rewrite the whole table once per default) and post_init_hook fills them in a few statements."""
+    create_install_columns(env.cr)
 
 
 def post_init_hook(env):
@@ -35,73 +33,75 @@ def post_init_hook(env):
     cr = env.cr
     now = cr.now().replace(tzinfo=None)
     uid = env.uid
-    # 1. a default pool per company, every deal in its company's (or team's) pool
+    params = {"now": now, "uid": uid}
+    # 1. a default pool per company (the deals follow it in step 2: crm.pool leaves them alone while the module
+    # is being installed)
     companies = env["res.company"].search([])
     Pool = env["crm.pool"].with_context(active_test=False)
     with_pool = Pool.search([("team_id", "=", False)]).company_id
-    for company in companies - with_pool:
-        Pool.create({"name": env._("Public Pool"), "company_id": company.id})
-    env["crm.lead"]._sfcn_assign_pools_sql(companies.ids)
-    params = {"now": now, "uid": uid}
-    # 2. the follow-up clock of every owned deal starts now; unassigned deals are pooled from now
-    cr.execute("""UPDATE crm_lead SET date_claimed = %(now)s
-                   WHERE user_id IS NOT NULL AND date_claimed IS NULL RETURNING id""", params)
-    owned_ids = [row[0] for row in cr.fetchall()]
-    cr.execute("UPDATE crm_lead SET date_pooled = %(now)s WHERE user_id IS NULL AND date_pooled IS NULL", params)
-    # 3. a holding period opened now for every open owned deal
-    cr.execute("""
-        INSERT INTO crm_pool_history (lead_id, user_id, pool_id, date_start, start_reason, rule,
-                                      create_uid, create_date, write_uid, write_date)
-        SELECT l.id, l.user_id, l.pool_id, %(now)s, 'assigned', %(rule)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-          FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id
-         WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false)
-           AND NOT EXISTS (SELECT 1 FROM crm_pool_history h WHERE h.lead_id = l.id AND h.date_end IS NULL)""",
-               dict(params, rule=env._("Held when Sales Funnel CN was installed")))
-    # 4. every pool rule active from day one: return-to-pool dates from the install (grace period)
-    env["crm.lead"]._sfcn_reclaim_dates_sql(owned_ids)
-    # 5. a first stage-history row (the current stage, since its last change) and the current stage's checks
-    cr.execute("""
-        INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_to_id, date, days_in_previous,
-                                            days_since_create, create_uid, create_date, write_uid, write_date)
-        SELECT l.id, l.team_id, l.stage_id, d.since, 0,
-               GREATEST(EXTRACT(EPOCH FROM d.since - COALESCE(l.create_date, d.since)) / 86400.0, 0),
-               %(uid)s, %(now)s, %(uid)s, %(now)s
-          FROM crm_lead l
-         CROSS JOIN LATERAL (SELECT COALESCE(l.date_last_stage_update, l.create_date, %(now)s) AS since) d
-         WHERE l.stage_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM crm_lead_stage_history h WHERE h.lead_id = l.id)""", params)
-    cr.execute("""
-        INSERT INTO crm_lead_check (lead_id, check_id, stage_id, stage_sequence, sequence, required, done,
-                                    needs_reconfirm, create_uid, create_date, write_uid, write_date)
-        SELECT l.id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
-               %(uid)s, %(now)s, %(uid)s, %(now)s
-          FROM crm_lead l
-          JOIN crm_stage_check c ON c.stage_id = l.stage_id AND c.active
-          JOIN crm_stage s ON s.id = c.stage_id
-        ON CONFLICT (lead_id, check_id) DO NOTHING""", params)
-    # 6. deals that reached their stage before the checklists existed: the required checks of that stage and of
-    # every earlier stage of the deal's pipeline are answered "entered before the checklist" (by the install, in
-    # the audit trail's "checked by/on") and the deal carries the gate's mark for it, so no deal is ever
-    # blocked retroactively; the next stages' checks are asked as for any deal
-    cr.execute("""
-        WITH marked AS (
-            INSERT INTO crm_lead_check (lead_id, check_id, stage_id, stage_sequence, sequence, required, done,
-                                        needs_reconfirm, note, user_id, date,
-                                        create_uid, create_date, write_uid, write_date)
-            SELECT l.id, c.id, c.stage_id, cs.sequence, c.sequence, c.required, true, false, %(note)s,
-                   %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+    if companies - with_pool:
+        Pool.create([{"name": env._("Public Pool"), "company_id": company.id} for company in companies - with_pool])
+    # 2. one pass over every deal: the follow-up clock of every owned deal starts now, unassigned deals are
+    # pooled from now, every deal in its company's (or team's) pool, every pool rule active from day one
+    # (return-to-pool dates from the install: grace period), call numbers and EB warnings computed
+    env["crm.lead"]._sfcn_install_rewrite(now)
+    # 3. the other stored computed values (contacts' call numbers; grades... of deals with facts)
+    env["crm.lead"]._sfcn_install_fill_computed()
+    # 4-6. rows of the module's new tables for every deal, inserted without row-by-row foreign-key checks and
+    # index updates (see bulk_insert)
+    with bulk_insert(cr, ["crm_pool_history", "crm_lead_stage_history", "crm_lead_check"]):
+        # 4. a holding period opened now for every open owned deal
+        cr.execute("""
+            INSERT INTO crm_pool_history (lead_id, user_id, pool_id, date_start, start_reason, rule,
+                                          create_uid, create_date, write_uid, write_date)
+            SELECT l.id, l.user_id, l.pool_id, %(now)s, 'assigned', %(rule)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id
+             WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false)
+               AND NOT EXISTS (SELECT 1 FROM crm_pool_history h WHERE h.lead_id = l.id AND h.date_end IS NULL)""",
+                   dict(params, rule=env._("Held when Sales Funnel CN was installed")))
+        # 5. a first stage-history row (the current stage, since its last change) and the current stage's checks
+        cr.execute("""
+            INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_to_id, date, days_in_previous,
+                                                days_since_create, create_uid, create_date, write_uid, write_date)
+            SELECT l.id, l.team_id, l.stage_id, d.since, 0,
+                   GREATEST(EXTRACT(EPOCH FROM d.since - COALESCE(l.create_date, d.since)) / 86400.0, 0),
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM crm_lead l
-              JOIN crm_stage s ON s.id = l.stage_id
-              JOIN crm_stage_check c ON c.active AND c.required
-              JOIN crm_stage cs ON cs.id = c.stage_id
-             WHERE (cs.team_id IS NULL OR cs.team_id = l.team_id)
-               AND (cs.sequence, cs.id) <= (s.sequence, s.id)
-            ON CONFLICT (lead_id, check_id) DO UPDATE
-               SET done = true, note = EXCLUDED.note, user_id = EXCLUDED.user_id, date = EXCLUDED.date
-             WHERE NOT COALESCE(crm_lead_check.done, false)
-            RETURNING lead_id)
-        UPDATE crm_lead l SET sfcn_historical = true WHERE l.id IN (SELECT lead_id FROM marked)""",
-               dict(params, note=env._("Entered before the checklist")))
+             CROSS JOIN LATERAL (SELECT COALESCE(l.date_last_stage_update, l.create_date, %(now)s) AS since) d
+             WHERE l.stage_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM crm_lead_stage_history h WHERE h.lead_id = l.id)""", params)
+        cr.execute("""
+            INSERT INTO crm_lead_check (lead_id, check_id, stage_id, stage_sequence, sequence, required, done,
+                                        needs_reconfirm, create_uid, create_date, write_uid, write_date)
+            SELECT l.id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM crm_lead l
+              JOIN crm_stage_check c ON c.stage_id = l.stage_id AND c.active
+              JOIN crm_stage s ON s.id = c.stage_id
+            ON CONFLICT (lead_id, check_id) DO NOTHING""", params)
+        # 6. deals that reached their stage before the checklists existed: the required checks of that stage and of
+        # every earlier stage of the deal's pipeline are answered "entered before the checklist" (by the install, in
+        # the audit trail's "checked by/on") and the deal carries the gate's mark for it, so no deal is ever
+        # blocked retroactively; the next stages' checks are asked as for any deal
+        cr.execute("""
+            WITH marked AS (
+                INSERT INTO crm_lead_check (lead_id, check_id, stage_id, stage_sequence, sequence, required, done,
+                                            needs_reconfirm, note, user_id, date,
+                                            create_uid, create_date, write_uid, write_date)
+                SELECT l.id, c.id, c.stage_id, cs.sequence, c.sequence, c.required, true, false, %(note)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_lead l
+                  JOIN crm_stage s ON s.id = l.stage_id
+                  JOIN crm_stage_check c ON c.active AND c.required
+                  JOIN crm_stage cs ON cs.id = c.stage_id
+                 WHERE (cs.team_id IS NULL OR cs.team_id = l.team_id)
+                   AND (cs.sequence, cs.id) <= (s.sequence, s.id)
+                ON CONFLICT (lead_id, check_id) DO UPDATE
+                   SET done = true, note = EXCLUDED.note, user_id = EXCLUDED.user_id, date = EXCLUDED.date
+                 WHERE NOT COALESCE(crm_lead_check.done, false)
+                RETURNING lead_id)
+            UPDATE crm_lead l SET sfcn_historical = true WHERE l.id IN (SELECT lead_id FROM marked)""",
+                   dict(params, note=env._("Entered before the checklist")))
     env.invalidate_all()
     _notify_install_summary(env, now)
 

@@ -74,6 +74,16 @@ vals += [{"name": f"B owned {i}", "type": "opportunity", "user_id": rep_b.id, "t
           "company_id": company_b.id, "stage_id": stages[i % len(stages)].id} for i in range(10)]
 vals += [{"name": f"B unassigned {i}", "type": "lead", "user_id": False, "team_id": team_b.id,
           "company_id": company_b.id} for i in range(3)]
+# numbers written as people write them, on deals (phone, else mobile) and contacts; some deals at 75% or more
+numbers = ["138 0013 8000", "+86-13800138001", "8613800138002", "(021) 5555-1234", "021-55551234", "12345",
+           "not a number", "+1 650 253 0000", False]
+for i, v in enumerate(vals):
+    v.update(phone=numbers[i % len(numbers)], mobile="139%08d" % i if i % 3 else False,
+             probability=(10, 50, 80, 95)[i % 4])
+contacts = env["res.partner"].create([{"name": f"Contact {i}", "phone": numbers[i % len(numbers)],
+                                       "mobile": numbers[(i + 3) % len(numbers)]} for i in range(12)])
+for v, contact in zip(vals, contacts):
+    v["partner_id"] = contact.id
 leads = Lead.create(vals)
 leads.filtered(lambda l: l.name.startswith("A lost")).action_set_lost()
 env.flush_all()
@@ -118,12 +128,23 @@ result["stage_has_earlier_required_check"] = sorted({
         and (c.stage_id.sequence, c.stage_id.id) <= (l.stage_id.sequence, l.stage_id.id))})
 cr.execute("SELECT count(*) FROM crm_lead WHERE customer_grade IS NULL")
 result["grade_missing"] = cr.fetchone()[0]
-stored = {l.id: (l.customer_grade, l.temperature) for l in leads}
-leads.invalidate_recordset(["customer_grade", "customer_grade_computed", "temperature"])
-env.add_to_compute(Lead._fields["customer_grade_computed"], leads)
-env.add_to_compute(Lead._fields["temperature"], leads)
-leads.flush_recordset()
-result["grade_stale"] = [l.name for l in leads if stored[l.id] != (l.customer_grade, l.temperature)]
+# every stored computed value the install wrote (set-based, see hooks.py) is what the ORM computes afresh
+from odoo.addons.sales_funnel_cn.models.crm_lead_install import INSTALL_SQL_COLUMNS
+differ = {}
+varied = {}
+for model, table in (("crm.lead", "crm_lead"), ("res.partner", "res_partner")):
+    records = env[model].with_context(active_test=False).search([])
+    names = [n for n in INSTALL_SQL_COLUMNS[table] if records._fields[n].compute]
+    stored = {r.id: [r[n] for n in names] for r in records}
+    records.invalidate_recordset(names)
+    for name in names:
+        env.add_to_compute(records._fields[name], records)
+    differ[model] = [(r.display_name, n, str(stored[r.id][i]), str(r[n]))
+                     for r in records for i, n in enumerate(names) if stored[r.id][i] != r[n]]
+    varied[model] = {n: len({str(values[i]) for values in stored.values()}) for i, n in enumerate(names)}
+    env.cr.rollback()
+result["computed_differ"] = differ
+result["computed_varied"] = varied
 admin = env.ref("base.user_admin")
 summary = env["mail.message"].search([("partner_ids", "in", admin.partner_id.ids),
                                       ("subject", "=", "Sales Funnel CN: installation summary")])
@@ -271,9 +292,16 @@ def test_lifecycle(lifecycle):
     # sales_funnel_cn/tests/test_install.py runs the hook on stages that have checklists
     assert got["missing_checks"] == []
     assert got["before_checklist"] == got["stage_has_earlier_required_check"]
+    # every stored computed field the install fills set-based (call numbers, pools, return-to-pool dates, EB
+    # warning, grades, temperature, lead class) holds what the ORM computes afresh, on every deal and contact
+    assert got["computed_differ"] == {"crm.lead": [], "res.partner": []}, got["computed_differ"]
+    varied = got["computed_varied"]
+    for name in ("call_phone_normalized", "pool_id", "date_reclaim", "reclaim_rule", "eb_missing_warning"):
+        assert varied["crm.lead"][name] > 1, (name, varied)
+    assert varied["res.partner"]["call_phone_normalized"] > 1 and varied["res.partner"]["call_mobile_normalized"] > 1
     # grades and temperature read only facts the module adds (key persons, budget, project start...): an
-    # existing deal has none, so "no grade yet"; what is stored is what the computation gives
-    assert got["grade_stale"] == []
+    # existing deal has none, so "no grade yet"
+    assert got["grade_missing"] == data["leads"]
     assert all(name in got["summary"] for name in got["companies"]), got["summary"]
     # ---- every cron once: the grace period holds
     crons = shell(RUN_CRONS)

@@ -81,8 +81,11 @@ class CrmPool(models.Model):
         return result
 
     def _recompute_lead_pools(self):
-        """Deals follow their pools in a few SQL statements, whatever their number (installing the module on
-        a CRM with 200,000 deals creates a pool)."""
+        """Deals follow their pools in a few SQL statements, whatever their number. While the module is being
+        installed, the post-init hook puts every deal in its pool (in its one pass over the deals)."""
+        module = self.env["ir.module.module"].sudo().search([("name", "=", "sales_funnel_cn")])
+        if module.state == "to install":
+            return
         self.env["crm.lead"].sudo()._sfcn_assign_pools_sql(self.company_id.ids)
 
     def _compute_pooled_count(self):

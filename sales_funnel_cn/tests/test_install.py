@@ -4,8 +4,10 @@ from odoo import Command
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..hooks import post_init_hook
+from ..models.crm_lead_install import INSTALL_SQL_COLUMNS
 from .common import SalesFunnelCommon
 
 
@@ -154,3 +156,89 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         self.assertGreater(orm[self.deal3.id][0], orm[self.deal1.id][0])
         self.assertEqual(orm[far.id][0], far.date_claimed + timedelta(days=pool.followup_days + 90),
                          "the exemption is capped by the pool")
+
+    def test_install_values_match_the_orm(self):
+        """The install's one pass over the deals (and the ORM for the deals with facts) gives every deal and
+        contact of the database the stored computed values a fresh compute gives: varied deals (grade rules,
+        exemptions, locked, won, followed up, phone formats, key persons, facts)."""
+        pool = self.deal1.pool_id
+        self.env["crm.pool.grade.rule"].create({"pool_id": pool.id, "grade": "A", "followup_days": 3,
+                                                "won_days": 4})
+        won = self.stages.filtered("is_won")[:1]
+        today = fields.Date.today()
+        new = self._new_deal
+        new("Locked", pool_locked=True, pool_lock_reason="key account", phone="138 0013 8000")
+        new("Won", stage_id=won.id, phone="+86-13800138001", mobile="13900000000")
+        new("Followed up", date_last_followup=self.now, phone="", mobile="(021) 5555-1234")
+        new("Grade A", customer_grade_override="A", customer_grade_override_reason="why", phone="8613800138002")
+        new("Past deadline", date_deadline=today - timedelta(days=3), phone="not a number")
+        new("Far deadline", date_deadline=today + timedelta(days=400), phone="12345")
+        new("Unassigned", user_id=False, phone="+1 650 253 0000")
+        new("Archived", active=False, phone="021-55551234")
+        new("Hot and important", date_project_start=today + timedelta(days=30), expected_revenue=10 ** 7,
+            customer_importance="high", solution_fit="high")
+        new("Not a lead", solution_fit="low", expected_revenue=1, date_project_start=today + timedelta(days=300))
+        at_75 = new("At 75% without EB", probability=80)
+        backed = new("At 75% with an approving EB", probability=90, budget_confirmed=True,
+                     date_decision=today + timedelta(days=10))
+        Person = self.env["crm.lead.key.person"]
+        Person.create([{"lead_id": backed.id, "partner_id": self.customer.id, "role": "eb", "approved": True,
+                        "attitude": "support", "need_confirmed": True, "objection_handled": True},
+                       {"lead_id": at_75.id, "partner_id": self.customer.id, "role": "ub"}])
+        self.customer.write({"phone": "138-0013-8003", "mobile": "+86 139 0000 0001"})
+        self.env.flush_all()
+        lead_fields = [name for name in INSTALL_SQL_COLUMNS["crm_lead"]
+                       if self.env["crm.lead"]._fields[name].compute]
+        partner_fields = [name for name in INSTALL_SQL_COLUMNS["res_partner"]
+                          if self.env["res.partner"]._fields[name].compute]
+        leads = self.env["crm.lead"].with_context(active_test=False).search([])
+        partners = self.env["res.partner"].with_context(active_test=False).search([])
+
+        def values():
+            return ({lead.id: {name: lead[name] for name in lead_fields} for lead in leads},
+                    {partner.id: {name: partner[name] for name in partner_fields} for partner in partners})
+
+        # a fresh compute of every deal and contact
+        self.env.invalidate_all()
+        for records, names in ((leads, lead_fields), (partners, partner_fields)):
+            for name in names:
+                self.env.add_to_compute(records._fields[name], records)
+        orm = values()
+        self.env.flush_all()
+        Lead = self.env["crm.lead"]
+        # a database whose views read these columns gets the same values by an UPDATE instead of a rewrite
+        for view in (False, True):
+            if view:
+                self.env.cr.execute("CREATE VIEW sfcn_test_install_view AS SELECT id, pool_id FROM crm_lead")
+            self.env.cr.execute(SQL("UPDATE crm_lead SET %s", SQL(", ").join(
+                SQL("%s = NULL", SQL.identifier(name)) for name in lead_fields)))
+            self.env.cr.execute("UPDATE res_partner SET call_phone_normalized = NULL, call_mobile_normalized = NULL")
+            self.env.invalidate_all()
+            Lead._sfcn_install_rewrite(fields.Datetime.now())
+            Lead._sfcn_install_fill_computed()
+            self.maxDiff = None
+            self.assertEqual(values(), orm, f"with a view: {view}")
+        # the values are varied: every field has more than one value among the deals
+        for name in lead_fields:
+            self.assertGreater(len({str(v[name]) for v in orm[0].values()}), 1, name)
+        self.assertTrue(orm[0][at_75.id]["eb_missing_warning"])
+        self.assertFalse(orm[0][backed.id]["eb_missing_warning"])
+        self.assertTrue(orm[0][backed.id]["customer_grade_computed"])
+        self.assertEqual(orm[1][self.customer.id]["call_mobile_normalized"], "+8613900000001")
+
+    def test_install_columns_cover_every_computed_and_defaulted_field(self):
+        """Every stored computed field and every field with a default the module adds to crm.lead and
+        res.partner (tables that already hold a company's data) is pre-created by the pre-init hook, with the
+        column type, default and NOT NULL Odoo gives it: else Odoo computes or writes it row by row at install."""
+        for model, table in (("crm.lead", "crm_lead"), ("res.partner", "res_partner")):
+            Model = self.env[model]
+            expected = {}
+            for name, field in Model._fields.items():
+                if field._module != "sales_funnel_cn" or not field.store or not field.column_type:
+                    continue
+                if field.compute or field.default:
+                    default = field.convert_to_column_insert(
+                        field.convert_to_write(field.default(Model), Model), Model) if field.default else None
+                    expected[name] = (field.column_type[0], default, bool(field.required))
+            self.assertTrue(expected, model)
+            self.assertEqual(INSTALL_SQL_COLUMNS[table], expected, model)
