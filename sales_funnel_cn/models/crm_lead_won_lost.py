@@ -108,7 +108,11 @@ class CrmLead(models.Model):
     def _handle_won_lost(self, vals):
         # core calls this on every create/write touching stage_id or active, before writing
         res = super()._handle_won_lost(vals)
-        self._sfcn_review_watch()
+        stage_id = vals.get("stage_id")
+        if "active" in vals or (stage_id and self.env["crm.stage"].browse(stage_id).is_won):
+            self._sfcn_review_watch()  # a win, a loss or a restore (the stage is in cache: core read it)
+        else:  # a move between open stages: only a deal already asked may need its request closed
+            self.filtered("date_review_requested")._sfcn_review_watch()
         return res
 
     def _sfcn_review_watch(self):
