@@ -12,6 +12,48 @@ StageEntry = namedtuple(
     "StageEntry", "id key team_id template_id is_won fixed_probability probability gate_mode gate_timing")
 
 
+class GateConfig:
+    """What the stage gate and the team pipelines read of stages, checklists and teams, built once and cached
+    (crm.stage._sfcn_gate_config), so a stage write looks it up once and reads nothing else.
+
+    stages: StageEntry of every stage in stage order; by_id: {stage id: StageEntry}; checks_by_stage:
+    {stage id: (CheckEntry, ...)} of the active items; templates: {team id: funnel template id}."""
+
+    __slots__ = ("_pipelines", "by_id", "checks_by_stage", "stages", "templates")
+
+    def __init__(self, stages, checks, templates):
+        self.stages = stages
+        self.by_id = {s.id: s for s in stages}
+        by_stage = {}
+        for entry in checks:
+            by_stage.setdefault(entry.stage_id, []).append(entry)
+        self.checks_by_stage = {stage_id: tuple(entries) for stage_id, entries in by_stage.items()}
+        self.templates = templates
+        self._pipelines = {}
+
+    def pipeline(self, team_id):
+        """(stage entries of a team's pipeline in stage order, whether the team runs a funnel template).
+
+        A team that runs a funnel template sees only its template's stages; any other team keeps Odoo's
+        pipeline (the shared stages and its own)."""
+        team_id = team_id or False
+        result = self._pipelines.get(team_id)
+        if result is None:
+            template = self.templates.get(team_id)
+            own = template and tuple(s for s in self.stages if s.team_id == team_id and s.template_id == template)
+            if own:
+                result = own, True
+            else:
+                result = tuple(s for s in self.stages if not s.team_id or s.team_id == team_id), False
+            self._pipelines[team_id] = result  # idempotent: concurrent requests store the same value
+        return result
+
+    def key(self, stage):
+        """The stage's position (sequence, id) in every pipeline (from the cache for a known stage)."""
+        entry = self.by_id.get(stage.id)
+        return entry.key if entry else (stage.sequence, stage.id)
+
+
 class CrmStage(models.Model):
     _inherit = "crm.stage"
 
@@ -48,6 +90,13 @@ class CrmStage(models.Model):
         return tuple(StageEntry(s.id, (s.sequence, s.id), s.team_id.id, s.funnel_template_id.id, s.is_won,
                                 s.fixed_probability, s.stage_probability, s.gate_mode, s.gate_timing)
                      for s in stages.sorted(lambda s: (s.sequence, s.id)))
+
+    @api.model
+    @tools.ormcache()
+    def _sfcn_gate_config(self):
+        """The GateConfig of the database (cached with the stage, check and team maps it is built from)."""
+        return GateConfig(self._sfcn_stage_map(), self.env["crm.stage.check"]._sfcn_check_map(),
+                          self.env["crm.team"]._sfcn_team_templates())
 
     @api.model_create_multi
     def create(self, vals_list):
