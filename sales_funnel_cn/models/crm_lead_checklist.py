@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from .crm_stage import PIPELINE_STAGES_KEY
+
 OVERRIDE_KEY = "sfcn_gate_override"
 
 
@@ -42,6 +44,8 @@ class StageGateError(UserError):
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # stage suggestions (search bar, dropdowns) follow the pipelines in view: crm.stage.name_search
+    stage_id = fields.Many2one(context={PIPELINE_STAGES_KEY: True})
     check_ids = fields.One2many("crm.lead.check", "lead_id", string="Checklist")
     check_done_count = fields.Integer("Checks Done", compute="_compute_check_progress")
     check_total_count = fields.Integer("Checks", compute="_compute_check_progress")

@@ -5,6 +5,8 @@ from odoo import fields
 from odoo import models
 from odoo import tools
 
+# on the stage fields of deals (and of their stage history): their stage suggestions follow the pipelines in view
+PIPELINE_STAGES_KEY = "sfcn_pipeline_stages"
 GATE_FIELDS = {"sequence", "gate_mode", "gate_timing", "team_id", "is_won", "funnel_template_id",
                "fixed_probability", "stage_probability"}
 
@@ -97,6 +99,39 @@ class CrmStage(models.Model):
         """The GateConfig of the database (cached with the stage, check and team maps it is built from)."""
         return GateConfig(self._sfcn_stage_map(), self.env["crm.stage.check"]._sfcn_check_map(),
                           self.env["crm.team"]._sfcn_team_templates())
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """Stage suggestions (the search bar's "Search Stage for", a dropdown without a domain of its own)
+        follow the pipeline in view, as the kanban's columns do: the team of the context (default_team_id,
+        set by a team's pipeline), else, for a deal's stage, the pipelines of the user's teams. A team running
+        a funnel template thus lists only its template's stages, never the copies other teams have.
+
+        Presentation only (the context restricts the suggestions, never grants anything): what a search or a
+        write may use is unchanged."""
+        if not args:
+            stage_ids = self._sfcn_stage_ids_in_view()
+            if stage_ids is not None:
+                args = [("id", "in", stage_ids)]
+        return super().name_search(name, args, operator, limit)
+
+    @api.model
+    def _sfcn_stage_ids_in_view(self):
+        """Ids of the stages of the pipelines in view (see name_search), None when nothing restricts them."""
+        team_id = self.env.context.get("default_team_id")
+        if isinstance(team_id, int) and not isinstance(team_id, bool) and team_id > 0:
+            team_ids = [team_id]
+        elif self.env.context.get(PIPELINE_STAGES_KEY):
+            user = self.env.user
+            teams = user.crm_team_ids | user.sale_team_id | self.env["crm.team"].sudo().search(
+                [("user_id", "=", user.id)])
+            if not teams:
+                return None  # a user in no team (an administrator) keeps Odoo's list: every stage
+            team_ids = teams.ids
+        else:
+            return None
+        config = self._sfcn_gate_config()
+        return sorted({s.id for tid in team_ids for s in config.pipeline(tid)[0]})
 
     @api.model_create_multi
     def create(self, vals_list):
