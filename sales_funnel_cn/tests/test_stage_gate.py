@@ -339,8 +339,10 @@ class TestStageGate(SalesFunnelCommon):
         level_history = company.customer_level_history_ids
         self.env.flush_all()
         self.env.invalidate_all()
-        deals[0].write({"stage_id": self.s_proposal.id})  # reads the deals and fills the caches
+        deals[0].write({"stage_id": self.s_proposal.id})  # fills the caches (config, groups, rules)
         self.env.flush_all()
+        self.env.cr.flush()  # the transaction's pending hooks, which clear the record cache
+        deals.mapped("stage_id")  # the deals read once, as the benchmark's loop over its recordset has them
         for deal in deals[1:]:
             with self.assertQueryCount(3):
                 deal.write({"stage_id": self.s_proposal.id})
