@@ -275,11 +275,12 @@ class CrmLead(models.Model):
         if override and not override.covers(moving, new_stage):
             override = None
         previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
-        skipped = moving._sfcn_gate_and_record(new_stage, vals.get("team_id"), override, previous)
+        config = self.env["crm.stage"]._sfcn_gate_config()
+        skipped = moving._sfcn_gate_and_record(new_stage, vals.get("team_id"), override, previous, config)
         if new_stage.fixed_probability and not new_stage.is_won:
             vals = dict(vals, probability=new_stage.stage_probability)
         res = super().write(vals)
-        moving._sfcn_reconfirm_backward(previous)
+        moving._sfcn_reconfirm_backward(previous, config)
         if override and override.kind == "historical":
             moving._sfcn_log_gate_moves({}, override)
             moving._sfcn_mark_historical(skipped)
@@ -287,14 +288,13 @@ class CrmLead(models.Model):
             moving._sfcn_log_gate_moves(skipped, override)
         return res
 
-    def _sfcn_gate_and_record(self, new_stage, team_id, override, previous):
+    def _sfcn_gate_and_record(self, new_stage, team_id, override, previous, config):
         """The stage write's own work in ONE query, before the deals are written: read the answers the gate
         needs and, only when no answer the gate insists on is missing, insert the stage history rows and the
         checklist rows of the stage entered (and the next one). Then apply the gate to the answers read:
         a refused move raises StageGateError with nothing written. Returns what _sfcn_gate returns.
 
-        team_id: the deals' team after the write (None: their current team)."""
-        config = self.env["crm.stage"]._sfcn_gate_config()
+        team_id: the deals' team after the write (None: their current team); config: the GateConfig."""
         plan = [] if override and override.kind == "mapped" else \
             self._sfcn_gate_plan(new_stage, team_id, False, config=config)
         hold = self._sfcn_gate_hold(plan, override)
@@ -632,10 +632,11 @@ class CrmLead(models.Model):
                 pairs.extend((lead.id, e.check_id) for e in items_by_stage.get(stage_id, ()))
         return history, pairs
 
-    def _sfcn_reconfirm_backward(self, previous):
+    def _sfcn_reconfirm_backward(self, previous, config=None):
         """Answers of deals moved backward are marked for re-confirmation."""
+        key = (config or self.env["crm.stage"]._sfcn_gate_config()).key
         backward = [lead.id for lead in self if previous.get(lead.id, (None,))[0] and lead.stage_id
-                    and _stage_key(lead.stage_id) < _stage_key(previous[lead.id][0])]
+                    and key(lead.stage_id) < key(previous[lead.id][0])]
         if backward:
             self.env["crm.lead.check"].sudo().search(
                 [("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
@@ -676,6 +677,8 @@ class CrmLead(models.Model):
         pairs: [(lead, check)] of the stages entered; existing answers (of an earlier stay) are kept.
         read: check ids whose answers by these deals the same query returns, {(lead, check): done};
         hold: [(lead, check)] that must be answered (done) for anything to be inserted."""
+        if not history:
+            return {}
         now = fields.Datetime.now()
         self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
         self.env["crm.stage"].flush_model(["sequence"])
