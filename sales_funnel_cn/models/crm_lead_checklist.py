@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from .crm_stage import PIPELINE_STAGES_KEY
+
 OVERRIDE_KEY = "sfcn_gate_override"
 
 
@@ -42,6 +44,8 @@ class StageGateError(UserError):
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # stage suggestions (search bar, dropdowns) follow the pipelines in view: crm.stage.name_search
+    stage_id = fields.Many2one(context={PIPELINE_STAGES_KEY: True})
     check_ids = fields.One2many("crm.lead.check", "lead_id", string="Checklist")
     check_done_count = fields.Integer("Checks Done", compute="_compute_check_progress")
     check_total_count = fields.Integer("Checks", compute="_compute_check_progress")
@@ -158,17 +162,9 @@ class CrmLead(models.Model):
 
     @api.model
     def _sfcn_pipeline(self, team_id):
-        """(stage entries of a team's pipeline in stage order, whether the team runs a funnel template).
-
-        A team that runs a funnel template sees only its template's stages; any other team keeps Odoo's
-        pipeline (the shared stages and its own)."""
-        stage_map = self.env["crm.stage"]._sfcn_stage_map()
-        template = self.env["crm.team"]._sfcn_team_templates().get(team_id or 0)
-        if template:
-            own = [s for s in stage_map if s.team_id == team_id and s.template_id == template]
-            if own:
-                return own, True
-        return [s for s in stage_map if not s.team_id or s.team_id == team_id], False
+        """(stage entries of a team's pipeline in stage order, whether the team runs a funnel template):
+        see GateConfig.pipeline (cached)."""
+        return self.env["crm.stage"]._sfcn_gate_config().pipeline(team_id)
 
     @api.model
     def _sfcn_nearest_stage(self, pipeline, probability, won):
@@ -279,16 +275,34 @@ class CrmLead(models.Model):
         if override and not override.covers(moving, new_stage):
             override = None
         previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
-        skipped = moving._sfcn_gate(new_stage, team_id=vals.get("team_id"), override=override)
+        config = self.env["crm.stage"]._sfcn_gate_config()
+        skipped = moving._sfcn_gate_and_record(new_stage, vals.get("team_id"), override, previous, config)
         if new_stage.fixed_probability and not new_stage.is_won:
             vals = dict(vals, probability=new_stage.stage_probability)
         res = super().write(vals)
+        moving._sfcn_reconfirm_backward(previous, config)
         if override and override.kind == "historical":
-            moving._sfcn_after_stage_change(previous, {}, override)
+            moving._sfcn_log_gate_moves({}, override)
             moving._sfcn_mark_historical(skipped)
         else:
-            moving._sfcn_after_stage_change(previous, skipped, override)
+            moving._sfcn_log_gate_moves(skipped, override)
         return res
+
+    def _sfcn_gate_and_record(self, new_stage, team_id, override, previous, config):
+        """The stage write's own work in ONE query, before the deals are written: read the answers the gate
+        needs and, only when no answer the gate insists on is missing, insert the stage history rows and the
+        checklist rows of the stage entered (and the next one). Then apply the gate to the answers read:
+        a refused move raises StageGateError with nothing written. Returns what _sfcn_gate returns.
+
+        team_id: the deals' team after the write (None: their current team); config: the GateConfig."""
+        plan = [] if override and override.kind == "mapped" else \
+            self._sfcn_gate_plan(new_stage, team_id, False, config=config)
+        hold = self._sfcn_gate_hold(plan, override)
+        history, pairs = self._sfcn_stage_rows(previous, new_stage, team_id, config=config)
+        forced = override.reason if override and override.kind in ("forced", "mapped") else None
+        read = {e.check_id for _lead, items in plan for _s, e in items}
+        answers = self._sfcn_insert_rows(history, pairs, forced, read=read, hold=hold)
+        return self._sfcn_gate_verdict(new_stage, plan, answers, override) if plan else {}
 
     def _sfcn_switch_team(self, vals):
         """Moving deals to a team that runs a funnel template maps each deal whose stage that pipeline does
@@ -388,6 +402,21 @@ class CrmLead(models.Model):
         if not plan:
             return {}
         answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
+        return self._sfcn_gate_verdict(new_stage, plan, answers, override)
+
+    def _sfcn_gate_hold(self, plan, override):
+        """[(lead id, check id)] of the plan whose missing answer refuses the move: a block gate's, and a warn
+        gate's when the web client asks first (sfcn_gate_ask); none with an override. Mirrors
+        _sfcn_gate_verdict, which raises exactly when one of these is not answered."""
+        if override:
+            return []
+        ask = self.env.context.get("sfcn_gate_ask")
+        return [(lead.id, e.check_id) for lead, items in plan for stage, e in items
+                if stage.gate_mode == "block" or ask]
+
+    def _sfcn_gate_verdict(self, new_stage, plan, answers, override):
+        """Apply the gate's plan to the answers ({(lead id, check id): done}): raise StageGateError for a
+        refused move, else return {lead id: [check ids missing]} of the moves allowed despite them."""
         blocked, skipped, warned = {}, {}, {}
         ask = self.env.context.get("sfcn_gate_ask")  # presentation only: the web client asks before a warn move
         for lead, items in plan:
@@ -404,28 +433,24 @@ class CrmLead(models.Model):
             self._sfcn_raise_gate(new_stage, blocked or warned, "block" if blocked else "warn")
         return skipped
 
-    def _sfcn_gate_plan(self, new_stage, team_id, from_start):
+    def _sfcn_gate_plan(self, new_stage, team_id, from_start, config=None):
         """[(lead, [(stage entry, check entry)])]: the required checks each deal needs for the move; refuses
         a stage its team's funnel does not show."""
-        stage_map = {s.id: s for s in self.env["crm.stage"]._sfcn_stage_map()}
-        target = stage_map.get(new_stage.id)
-        new_key = _stage_key(new_stage)
-        items_by_stage = {}
-        for e in self.env["crm.stage.check"]._sfcn_check_map():
-            items_by_stage.setdefault(e.stage_id, []).append(e)
-        pipelines, plan = {}, []
+        config = config or self.env["crm.stage"]._sfcn_gate_config()
+        target = config.by_id.get(new_stage.id)
+        new_key = config.key(new_stage)
+        items_by_stage = config.checks_by_stage
+        plan = []
         for lead in self:
             tid = team_id if team_id is not None else lead.team_id.id
-            if tid not in pipelines:
-                pipelines[tid] = self._sfcn_pipeline(tid)
-            pipeline, own = pipelines[tid]
-            if own and new_stage.id not in {s.id for s in pipeline}:
+            pipeline, own = config.pipeline(tid)
+            if own and not any(s.id == new_stage.id for s in pipeline):
                 raise UserError(self.env._(
                     "The stage %(stage)s is not in the pipeline of the sales team %(team)s.",
                     stage=new_stage.display_name, team=self.env["crm.team"].browse(tid).display_name))
             if target is None:
                 continue
-            old_key = None if from_start or not lead.stage_id else _stage_key(lead.stage_id)
+            old_key = None if from_start or not lead.stage_id else config.key(lead.stage_id)
             gated = self._sfcn_gated_stages(pipeline, old_key, new_key)
             items = [(s, e) for s in gated for e in items_by_stage.get(s.id, ()) if e.required]
             if items:
@@ -507,9 +532,8 @@ class CrmLead(models.Model):
         """Trusted code (demo data, tests): answer the required checks of every gated stage a deal has
         entered (its stage and the stages before it in its pipeline), as the current user."""
         Check = self.env["crm.lead.check"].sudo()
-        items_by_stage = {}
-        for e in self.env["crm.stage.check"]._sfcn_check_map():
-            items_by_stage.setdefault(e.stage_id, []).append(e)
+        config = self.env["crm.stage"]._sfcn_gate_config()
+        items_by_stage = config.checks_by_stage
         for lead in self.filtered("stage_id"):
             key = _stage_key(lead.stage_id)
             reached = [s for s in self._sfcn_pipeline(lead.team_id.id)[0] if s.key <= key]
@@ -571,42 +595,51 @@ class CrmLead(models.Model):
 
     def _sfcn_after_stage_change(self, previous, skipped=None, override=None):
         """Stage history, answers to re-confirm on backward moves, checklist rows of the stage entered and
-        of the next one (what qualifies the deal for its next step).
+        of the next one (what qualifies the deal for its next step), for deals already written (create).
 
         One INSERT whatever the number of deals or checks (history rows and missing checklist rows)."""
-        skipped = skipped or {}
-        now = fields.Datetime.now()
         forced = override.reason if override and override.kind in ("forced", "mapped") else None
-        history, backward = [], []
+        history, pairs = self._sfcn_stage_rows(previous)
+        self._sfcn_insert_rows(history, pairs, forced)
+        self._sfcn_reconfirm_backward(previous)
+        self._sfcn_log_gate_moves(skipped or {}, override)
+
+    def _sfcn_stage_rows(self, previous, stage=None, team_id=None, config=None):
+        """(history rows, checklist pairs) of these deals entering ``stage`` in the pipeline of ``team_id``
+        (None: their current stage and team), for _sfcn_insert_rows. Reads only caches and the deals.
+
+        previous: {lead id: (stage left, date it was entered)}."""
+        config = config or self.env["crm.stage"]._sfcn_gate_config()
+        now = fields.Datetime.now()
+        no_stage = self.env["crm.stage"]
+        items_by_stage = config.checks_by_stage
+        history, pairs = [], []
         for lead in self:
-            old_stage, since = previous.get(lead.id, (self.env["crm.stage"], False))
+            old_stage, since = previous.get(lead.id, (no_stage, False))
+            new_stage = lead.stage_id if stage is None else stage
+            tid = lead.team_id.id if team_id is None else team_id
             history.append((
-                lead.id, lead.team_id.id or None, old_stage.id or None, lead.stage_id.id or None,
+                lead.id, tid or None, old_stage.id or None, new_stage.id or None,
                 # no previous stage at creation: NULL, so averages of the time in stage skip the row
                 ((now - since).total_seconds() / 86400.0) if since else None,
                 ((now - lead.create_date).total_seconds() / 86400.0) if lead.create_date else 0.0,
             ))
-            if old_stage and lead.stage_id and _stage_key(lead.stage_id) < _stage_key(old_stage):
-                backward.append(lead.id)
+            if not new_stage:
+                continue
+            key = config.key(new_stage)
+            nxt = next((s.id for s in config.pipeline(tid)[0] if s.key > key), None)
+            for stage_id in (new_stage.id, nxt):
+                pairs.extend((lead.id, e.check_id) for e in items_by_stage.get(stage_id, ()))
+        return history, pairs
+
+    def _sfcn_reconfirm_backward(self, previous, config=None):
+        """Answers of deals moved backward are marked for re-confirmation."""
+        key = (config or self.env["crm.stage"]._sfcn_gate_config()).key
+        backward = [lead.id for lead in self if previous.get(lead.id, (None,))[0] and lead.stage_id
+                    and key(lead.stage_id) < key(previous[lead.id][0])]
         if backward:
             self.env["crm.lead.check"].sudo().search(
                 [("lead_id", "in", backward), ("done", "=", True)]).write({"needs_reconfirm": True})
-        items_by_stage = {}
-        for e in self.env["crm.stage.check"]._sfcn_check_map():
-            items_by_stage.setdefault(e.stage_id, []).append(e)
-        pairs, pipelines = [], {}
-        for lead in self:
-            if not lead.stage_id:
-                continue
-            tid = lead.team_id.id
-            if tid not in pipelines:
-                pipelines[tid] = self._sfcn_pipeline(tid)[0]
-            key = _stage_key(lead.stage_id)
-            nxt = next((s.id for s in pipelines[tid] if s.key > key), None)
-            for stage_id in (lead.stage_id.id, nxt):
-                pairs.extend((lead.id, e.check_id) for e in items_by_stage.get(stage_id, ()))
-        self._sfcn_insert_rows(history, pairs, now, forced)
-        self._sfcn_log_gate_moves(skipped, override)
 
     def _sfcn_log_gate_moves(self, skipped, override):
         """Flag and log the moves made with checks missing (warn, forced) and the forced or mapped moves."""
@@ -636,45 +669,65 @@ class CrmLead(models.Model):
                                       stage=lead.stage_id.name, user=self.env.user.name, reason=forced)
                 lead.message_post(body=body, message_type="notification")
 
-    def _sfcn_insert_rows(self, history, pairs, now, forced):
+    def _sfcn_insert_rows(self, history, pairs, forced, read=(), hold=()):
         """Insert the stage history rows and the missing checklist rows of a stage write in ONE query,
         whatever the number of deals or checks (an ORM create of both cost more than the stage write).
 
         history: [(lead, team, from, to, days_in_previous, days_since_create)];
-        pairs: [(lead, check)] of the stages entered; existing answers (of an earlier stay) are kept."""
-        if pairs:
-            self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
-            self.env["crm.stage"].flush_model(["sequence"])
-            self.env["crm.lead.check"].flush_model(["lead_id", "check_id"])
+        pairs: [(lead, check)] of the stages entered; existing answers (of an earlier stay) are kept.
+        read: check ids whose answers by these deals the same query returns, {(lead, check): done};
+        hold: [(lead, check)] that must be answered (done) for anything to be inserted."""
+        if not history:
+            return {}
+        now = fields.Datetime.now()
+        self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
+        self.env["crm.stage"].flush_model(["sequence"])
+        self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])
         cols = list(zip(*history, strict=True))
         leads, checks = zip(*pairs, strict=True) if pairs else ((), ())
-        history_sql = """
-            INSERT INTO crm_lead_stage_history
-                   (lead_id, team_id, stage_from_id, stage_to_id, days_in_previous, days_since_create,
-                    user_id, date, forced_reason, create_uid, create_date, write_uid, write_date)
-            SELECT r.lead_id, r.team_id, r.stage_from_id, r.stage_to_id, r.days_prev, r.days_create,
-                   %(uid)s, %(now)s, %(forced)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(lead)s::int[], %(team)s::int[], %(sfrom)s::int[], %(sto)s::int[],
-                          %(dprev)s::float8[], %(dcreate)s::float8[])
-                   AS r(lead_id, team_id, stage_from_id, stage_to_id, days_prev, days_create)"""
-        checklist_sql = """
-            INSERT INTO crm_lead_check
-                   (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
-                    create_uid, create_date, write_uid, write_date)
-            SELECT p.lead_id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(leads)s::int[], %(checks)s::int[]) AS p(lead_id, check_id)
-              JOIN crm_stage_check c ON c.id = p.check_id
-              JOIN crm_stage s ON s.id = c.stage_id
-            ON CONFLICT (lead_id, check_id) DO NOTHING"""
-        query = f"WITH history AS ({history_sql}) {checklist_sql}" if pairs else history_sql
-        self.env.cr.execute(query, {
+        hold_leads, hold_checks = zip(*hold, strict=True) if hold else ((), ())
+        self.env.cr.execute("""
+            WITH answers AS (
+                SELECT lead_id, check_id, done FROM crm_lead_check
+                 WHERE lead_id = ANY(%(lead)s::int[]) AND check_id = ANY(%(read)s::int[])
+            ), passed AS (
+                SELECT NOT EXISTS (
+                    SELECT 1 FROM unnest(%(hleads)s::int[], %(hchecks)s::int[]) AS h(lead_id, check_id)
+                     WHERE NOT EXISTS (SELECT 1 FROM answers a
+                                        WHERE a.lead_id = h.lead_id AND a.check_id = h.check_id AND a.done)
+                ) AS ok
+            ), history AS (
+                INSERT INTO crm_lead_stage_history
+                       (lead_id, team_id, stage_from_id, stage_to_id, days_in_previous, days_since_create,
+                        user_id, date, forced_reason, create_uid, create_date, write_uid, write_date)
+                SELECT r.lead_id, r.team_id, r.stage_from_id, r.stage_to_id, r.days_prev, r.days_create,
+                       %(uid)s, %(now)s, %(forced)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(lead)s::int[], %(team)s::int[], %(sfrom)s::int[], %(sto)s::int[],
+                              %(dprev)s::float8[], %(dcreate)s::float8[])
+                       AS r(lead_id, team_id, stage_from_id, stage_to_id, days_prev, days_create)
+                 WHERE (SELECT ok FROM passed)
+            ), checklist AS (
+                INSERT INTO crm_lead_check
+                       (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT p.lead_id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(leads)s::int[], %(checks)s::int[]) AS p(lead_id, check_id)
+                  JOIN crm_stage_check c ON c.id = p.check_id
+                  JOIN crm_stage s ON s.id = c.stage_id
+                 WHERE (SELECT ok FROM passed)
+                ON CONFLICT (lead_id, check_id) DO NOTHING
+            )
+            SELECT lead_id, check_id, done FROM answers""", {
             "uid": self.env.uid, "now": now, "forced": forced or None, "lead": list(cols[0]),
             "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "dprev": list(cols[4]),
-            "dcreate": list(cols[5]), "leads": list(leads), "checks": list(checks)})
+            "dcreate": list(cols[5]), "leads": list(leads), "checks": list(checks), "read": list(read),
+            "hleads": list(hold_leads), "hchecks": list(hold_checks)})
+        answers = {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
         self.env["crm.lead.stage.history"].invalidate_model()
         self.invalidate_recordset(["stage_history_ids", "check_ids", "check_done_count", "check_total_count",
                                    "check_incomplete"])
+        return answers
 
     # ------------------------------------------------------------------ actions / cron
     def action_sfcn_force_stage(self):

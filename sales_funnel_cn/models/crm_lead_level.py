@@ -1,7 +1,12 @@
 from odoo import api
 from odoo import models
 
-LEVEL_TRIGGERS = {"stage_id", "active", "probability", "partner_id", "type", "customer_grade"}
+from .crm_lead_grade import GRADE_FACT_FIELDS
+
+# what a deal's write may change of its company's level (res.partner._derive_customer_level reads the deal's
+# company, active, type, won stage, grade A/B, lost probability and won date)
+LEVEL_TRIGGERS = {"stage_id", "active", "probability", "partner_id", "type", "customer_grade",
+                  "customer_grade_override", "date_closed", *GRADE_FACT_FIELDS}
 
 
 class CrmLead(models.Model):
@@ -14,8 +19,24 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        before = self.partner_id if "partner_id" in vals else self.env["res.partner"]
+        if not LEVEL_TRIGGERS & set(vals):
+            return super().write(vals)
+        before = {lead.id: lead._sfcn_level_inputs() for lead in self}
         res = super().write(vals)
-        if LEVEL_TRIGGERS & set(vals):
-            (before | self.partner_id).sudo()._apply_customer_level()
+        # only deals whose contribution to the level changed: a move between two open stages changes nothing
+        changed = [lead for lead in self if lead._sfcn_level_inputs() != before[lead.id]]
+        if changed:
+            partner_ids = {before[lead.id][0] for lead in changed} | {lead.partner_id.id for lead in changed}
+            self.env["res.partner"].browse(partner_ids - {False}).sudo()._apply_customer_level()
         return res
+
+    def _sfcn_level_inputs(self):
+        """What res.partner._derive_customer_level reads of this deal, as a comparable tuple (from the cache)."""
+        self.ensure_one()
+        won = bool(self.stage_id.is_won)
+        won_date = None
+        if won and self.active:
+            # the won date falls back on write_date, which every write changes
+            won_date = self.date_closed or object()
+        return (self.partner_id.id, self.active, won, self.type, self.customer_grade in ("A", "B"),
+                not self.active and self.probability == 0, won_date)

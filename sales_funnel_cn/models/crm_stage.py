@@ -5,11 +5,55 @@ from odoo import fields
 from odoo import models
 from odoo import tools
 
+# on the stage fields of deals (and of their stage history): their stage suggestions follow the pipelines in view
+PIPELINE_STAGES_KEY = "sfcn_pipeline_stages"
 GATE_FIELDS = {"sequence", "gate_mode", "gate_timing", "team_id", "is_won", "funnel_template_id",
                "fixed_probability", "stage_probability"}
 
 StageEntry = namedtuple(
     "StageEntry", "id key team_id template_id is_won fixed_probability probability gate_mode gate_timing")
+
+
+class GateConfig:
+    """What the stage gate and the team pipelines read of stages, checklists and teams, built once and cached
+    (crm.stage._sfcn_gate_config), so a stage write looks it up once and reads nothing else.
+
+    stages: StageEntry of every stage in stage order; by_id: {stage id: StageEntry}; checks_by_stage:
+    {stage id: (CheckEntry, ...)} of the active items; templates: {team id: funnel template id}."""
+
+    __slots__ = ("_pipelines", "by_id", "checks_by_stage", "stages", "templates")
+
+    def __init__(self, stages, checks, templates):
+        self.stages = stages
+        self.by_id = {s.id: s for s in stages}
+        by_stage = {}
+        for entry in checks:
+            by_stage.setdefault(entry.stage_id, []).append(entry)
+        self.checks_by_stage = {stage_id: tuple(entries) for stage_id, entries in by_stage.items()}
+        self.templates = templates
+        self._pipelines = {}
+
+    def pipeline(self, team_id):
+        """(stage entries of a team's pipeline in stage order, whether the team runs a funnel template).
+
+        A team that runs a funnel template sees only its template's stages; any other team keeps Odoo's
+        pipeline (the shared stages and its own)."""
+        team_id = team_id or False
+        result = self._pipelines.get(team_id)
+        if result is None:
+            template = self.templates.get(team_id)
+            own = template and tuple(s for s in self.stages if s.team_id == team_id and s.template_id == template)
+            if own:
+                result = own, True
+            else:
+                result = tuple(s for s in self.stages if not s.team_id or s.team_id == team_id), False
+            self._pipelines[team_id] = result  # idempotent: concurrent requests store the same value
+        return result
+
+    def key(self, stage):
+        """The stage's position (sequence, id) in every pipeline (from the cache for a known stage)."""
+        entry = self.by_id.get(stage.id)
+        return entry.key if entry else (stage.sequence, stage.id)
 
 
 class CrmStage(models.Model):
@@ -48,6 +92,46 @@ class CrmStage(models.Model):
         return tuple(StageEntry(s.id, (s.sequence, s.id), s.team_id.id, s.funnel_template_id.id, s.is_won,
                                 s.fixed_probability, s.stage_probability, s.gate_mode, s.gate_timing)
                      for s in stages.sorted(lambda s: (s.sequence, s.id)))
+
+    @api.model
+    @tools.ormcache()
+    def _sfcn_gate_config(self):
+        """The GateConfig of the database (cached with the stage, check and team maps it is built from)."""
+        return GateConfig(self._sfcn_stage_map(), self.env["crm.stage.check"]._sfcn_check_map(),
+                          self.env["crm.team"]._sfcn_team_templates())
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """Stage suggestions (the search bar's "Search Stage for", a dropdown without a domain of its own)
+        follow the pipeline in view, as the kanban's columns do: the team of the context (default_team_id,
+        set by a team's pipeline), else, for a deal's stage, the pipelines of the user's teams. A team running
+        a funnel template thus lists only its template's stages, never the copies other teams have.
+
+        Presentation only (the context restricts the suggestions, never grants anything): what a search or a
+        write may use is unchanged."""
+        if not args:
+            stage_ids = self._sfcn_stage_ids_in_view()
+            if stage_ids is not None:
+                args = [("id", "in", stage_ids)]
+        return super().name_search(name, args, operator, limit)
+
+    @api.model
+    def _sfcn_stage_ids_in_view(self):
+        """Ids of the stages of the pipelines in view (see name_search), None when nothing restricts them."""
+        team_id = self.env.context.get("default_team_id")
+        if isinstance(team_id, int) and not isinstance(team_id, bool) and team_id > 0:
+            team_ids = [team_id]
+        elif self.env.context.get(PIPELINE_STAGES_KEY):
+            user = self.env.user
+            teams = user.crm_team_ids | user.sale_team_id | self.env["crm.team"].sudo().search(
+                [("user_id", "=", user.id)])
+            if not teams:
+                return None  # a user in no team (an administrator) keeps Odoo's list: every stage
+            team_ids = teams.ids
+        else:
+            return None
+        config = self._sfcn_gate_config()
+        return sorted({s.id for tid in team_ids for s in config.pipeline(tid)[0]})
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -66,7 +66,7 @@ class ResPartner(models.Model):
                    bool_or(l.active AND NOT COALESCE(s.is_won, FALSE) AND l.type = 'opportunity'
                            AND l.customer_grade IN ('A', 'B')) AS open_ab,
                    bool_or(l.id IS NOT NULL AND l.active) AS any_active,
-                   bool_or(l.id IS NOT NULL AND NOT l.active AND l.probability = 0) AS any_lost,
+                   bool_or(l.id IS NOT NULL AND NOT l.active AND COALESCE(l.probability, 0) = 0) AS any_lost,
                    (array_agg(l.team_id ORDER BY l.id DESC) FILTER (WHERE l.team_id IS NOT NULL))[1] AS team
               FROM res_partner c
          LEFT JOIN res_partner p ON p.commercial_partner_id = c.id

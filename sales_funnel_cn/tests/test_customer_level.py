@@ -55,6 +55,21 @@ class TestCustomerLevel(SalesFunnelCommon):
         deal.action_set_lost(lost_reason_id=self.env.ref("sales_funnel_cn.lost_reason_bought_elsewhere").id)
         self.assertEqual(self.company.customer_level, "abandoned")
 
+    def test_level_refresh_follows_what_it_reads(self):
+        """A deal's write recomputes the level only when it changes what the level reads of it: a deal
+        without a probability (NULL, read as 0) archived as lost is abandoned at once; a move between two
+        open stages or a new name records nothing."""
+        deal = self._deal(stage_id=self.open_stages[0].id)
+        self.assertEqual(self.company.customer_level, "lead")
+        history = self.company.customer_level_history_ids
+        deal.write({"stage_id": self.open_stages[1].id, "name": "层次商机（改名）"})
+        self.assertEqual(self.company.customer_level_history_ids, history)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET probability = NULL WHERE id = %s", [deal.id])
+        self.env.invalidate_all()
+        deal.action_archive()
+        self.assertEqual(self.company.customer_level, "abandoned")
+
     def test_manager_override_with_reason_only(self):
         self._deal()
         with self.assertRaises(UserError):

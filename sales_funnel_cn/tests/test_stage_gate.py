@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models.crm_lead_checklist import StageGateError
 from .common import SalesFunnelCommon
 
 
@@ -323,6 +324,70 @@ class TestStageGate(SalesFunnelCommon):
         with self.assertQueryCount(q_one):
             one.with_user(self.rep).write({"stage_id": self.s_proposal.id})
             self.env.flush_all()
+
+    def test_stage_write_query_count(self):
+        """The benchmark's shape (bench/bench_stage_gate.py): deals at 意向 with the required checks of 方案
+        (block gate) ticked, moved one by one, each write flushed. The gate's read of the answers, the stage
+        history and the checklist rows of the stage entered take one query beside crm's own two (the won
+        stages, the UPDATE); the customer's level is not recomputed by a move between two open stages."""
+        env = self.env(context=dict(self.env.context, tracking_disable=True, mail_notrack=True,
+                                    mail_create_nolog=True))
+        self.s_proposal.gate_mode = "block"
+        company = env["res.partner"].create({"name": "南京基准客户有限公司", "is_company": True})
+        deals = env["crm.lead"].browse([self._deal(f"基准 {i}", partner_id=company.id).id for i in range(3)])
+        self._tick(deals, self.proposal_checks)
+        level_history = company.customer_level_history_ids
+        self.env.flush_all()
+        self.env.invalidate_all()
+        deals[0].write({"stage_id": self.s_proposal.id})  # fills the caches (config, groups, rules)
+        self.env.flush_all()
+        self.env.cr.flush()  # the transaction's pending hooks, which clear the record cache
+        deals.mapped("stage_id")  # the deals read once, as the benchmark's loop over its recordset has them
+        for deal in deals[1:]:
+            # as the benchmark counts: the write and its flush (what runs at commit is not the gate's)
+            with self.assertQueryCount(3, flush=False):
+                deal.write({"stage_id": self.s_proposal.id})
+                self.env.flush_all()
+        self.assertEqual(deals.stage_id, self.s_proposal)
+        history = self.env["crm.lead.stage.history"].search([("lead_id", "in", deals.ids)])
+        self.assertEqual(len(history.filtered(lambda h: h.stage_to_id == self.s_proposal)), 3)
+        self.assertTrue(all(d.check_ids.filtered(lambda c: c.stage_id == self.s_test) for d in deals),
+                        "the next stage's checklist rows are written by the same query")
+        self.assertEqual(company.customer_level_history_ids, level_history)
+        self.assertEqual(company.customer_level, "lead")
+        # a move that changes what the level reads (won) still recomputes it at once
+        wanted = (self.s_test | self.s_business | self.s_sign | self.s_won).check_ids
+        rows = deals[0].check_ids.filtered(lambda c: c.check_id in wanted)
+        rows.write({"done": True})
+        env["crm.lead.check"].create([{"lead_id": deals[0].id, "check_id": c.id, "done": True}
+                                      for c in wanted - rows.check_id])
+        deals[0].write({"stage_id": self.s_won.id})
+        self.assertEqual(company.customer_level, "signed")
+
+    def test_refused_move_writes_nothing(self):
+        """The gate reads the answers in the query that writes the history and the checklist rows: a refused
+        move (block gate; warn gate when the web client asks first) leaves neither, even when the caller goes
+        on after the error without rolling back."""
+        deal = self._deal("拒绝")
+        rows = deal.check_ids
+        for mode, lead in (("block", deal), ("warn", deal.with_context(sfcn_gate_ask=True))):
+            self.s_proposal.gate_mode = mode
+            refused = None
+            try:
+                lead.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+            except StageGateError as error:
+                refused = error
+            self.assertTrue(refused, f"the {mode} gate let the move through")
+            self.env.invalidate_all()
+            self.assertFalse(self.env["crm.lead.stage.history"].search(
+                [("lead_id", "=", deal.id), ("stage_to_id", "=", self.s_proposal.id)]), mode)
+            self.assertEqual(deal.check_ids, rows, "no checklist row of the stage after 方案 either")
+            self.assertEqual(deal.stage_id, self.s_intent)
+        # told to go on (the dialog's "go on"), the warn move is written once, flagged
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertEqual(len(self.env["crm.lead.stage.history"].search(
+            [("lead_id", "=", deal.id), ("stage_to_id", "=", self.s_proposal.id)])), 1)
+        self.assertTrue(deal.gate_skipped)
 
     def test_stale_default_limit_from_settings(self):
         self.env.company.sfcn_default_stage_max_days = 5

@@ -166,6 +166,53 @@ class TestStageGatePaths(SalesFunnelCommon):
             [("team_id", "=", other_team.id)]), "a team without a template keeps Odoo's stages")
         self.assertIn(other.stage_id, self.generic)
 
+    def test_stage_suggestions_follow_the_pipeline_in_view(self):
+        """The search bar's "Search Stage for" (crm.stage.name_search with the search view's context and the
+        deal's stage field's own context) lists the stages of the pipeline in view, not every team's."""
+        other = self.env["crm.team"].create({"name": "另一个概率组"})
+        other_stages = self.template.action_apply(other)
+        plain = self.env["crm.team"].create({"name": "通用组"})
+        plain_stage = self.env["crm.stage"].create({"name": "通用组专属阶段", "team_id": plain.id})
+        # what the web client's search bar merges into the context of its name_search
+        views = self.env["crm.lead"].with_user(self.rep).get_views([(False, "search")])
+        field_context = views["models"]["crm.lead"]["fields"]["stage_id"]["context"]
+        Stage = self.env["crm.stage"].with_user(self.rep)
+
+        def suggested(name="", **context):
+            return Stage.with_context(**context).name_search(name, [], "ilike", limit=100)
+
+        def ids(result):
+            return {stage_id for stage_id, _label in result}
+
+        # a team's pipeline (the team's kanban): its funnel only, not the other team's copies of its stages
+        self.assertEqual(ids(suggested(default_team_id=self.team.id)), set(self.stages.ids))
+        self.assertEqual(ids(suggested(self.s25.name, default_team_id=self.team.id)), {self.s25.id})
+        self.assertEqual(ids(suggested(self.s25.name, default_team_id=other.id)), {other_stages[1].id})
+        # a team without a template: Odoo's pipeline (the shared stages and its own)
+        self.assertEqual(ids(suggested(default_team_id=plain.id)), set((self.generic | plain_stage).ids))
+        # My Pipeline (no team in the context): the pipelines of the user's teams, for the deal's stage field
+        self.assertEqual(ids(suggested(**field_context)), set(self.stages.ids))
+        self.assertEqual(ids(suggested(self.s25.name, **field_context)), {self.s25.id})
+        manager = Stage.with_user(self.manager).with_context(**field_context)  # leads the team, no member
+        self.assertEqual(ids(manager.name_search(self.s25.name, [], "ilike", 100)), {self.s25.id})
+        # a user in no team (an administrator) and any other stage field keep Odoo's list
+        admin = self.env["crm.stage"].with_user(self.env.ref("base.user_admin"))
+        admin.env.user.crm_team_member_ids.unlink()
+        self.env["crm.team"].search([("user_id", "=", admin.env.uid)]).user_id = False
+        every = set(self.env["crm.stage"].search([("name", "ilike", self.s25.name)]).ids)
+        self.assertTrue({self.s25.id, other_stages[1].id} <= every)
+        self.assertEqual(ids(admin.with_context(**field_context).name_search(self.s25.name, [], "ilike", 100)),
+                         every)
+        self.assertEqual(ids(suggested(self.s25.name)), every)
+        # a domain of the caller's own (a form's stage field) decides alone
+        self.assertEqual(ids(Stage.with_context(default_team_id=self.team.id).name_search(
+            self.s25.name, [("team_id", "=", other.id)], "ilike", 100)), {other_stages[1].id})
+        # suggestions only: a search on the stage by name still finds every team's deals
+        theirs = self._new_deal("另一组商机", team_id=other.id)
+        found = self.env["crm.lead"].with_context(default_team_id=self.team.id).search(
+            [("stage_id", "ilike", self.s10.name), ("id", "=", theirs.id)])
+        self.assertEqual(found, theirs)
+
     def test_apply_template_maps_open_deals(self):
         team = self.env["crm.team"].create({
             "name": "华南组", "user_id": self.manager.id,
