@@ -22,10 +22,15 @@ SYSTEM_FIELDS = {
         "computed grade": ("customer_grade_computed", "customer_grade", "eb_missing_warning"),
         # the stage history, staleness and the funnel reports count from these (Odoo sets them on stage changes)
         "stage history figures": ("date_last_stage_update", "date_closed"),
+        "score, MQL and hand-off": ("sfcn_score", "sfcn_score_why", "sfcn_mql_date", "sfcn_sql_date",
+                                    "sfcn_handoff_hours", "sfcn_handoff_late"),
     },
     "res.partner": {
         "call state": ("call_na_count", "call_next_date", "call_cooldown_until", "call_phone_normalized",
                        "call_mobile_normalized"),
+    },
+    "utm.medium": {
+        "acquisition channel list": ("sfcn_channel",),
     },
     "crm.lead.check": {
         "checked by / on": ("user_id", "date", "needs_reconfirm"),

@@ -1,0 +1,9 @@
+from odoo import fields
+from odoo import models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sfcn_lead_major_revenue = fields.Float(related="company_id.sfcn_lead_major_revenue", readonly=False)
+    sfcn_daily_new_deal_goal = fields.Integer(related="company_id.sfcn_daily_new_deal_goal", readonly=False)
