@@ -10,6 +10,7 @@ from . import crm_funnel_plan
 from . import crm_funnel_template
 from . import crm_funnel_template_stage
 from . import crm_lead
+from . import crm_lead_aftersale
 from . import crm_lead_call
 from . import crm_lead_channel
 from . import crm_lead_check
@@ -24,6 +25,7 @@ from . import crm_lead_level
 from . import crm_lead_pool
 from . import crm_lead_qualification
 from . import crm_lead_qualification_criterion
+from . import crm_lead_renewal
 from . import crm_lead_scoring
 from . import crm_lead_scoring_rule
 from . import crm_lead_stage_history

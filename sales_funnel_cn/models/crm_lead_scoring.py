@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 
 from .crm_lead_scoring_rule import SIZES
 from .sfcn_access import is_trusted
+from .sfcn_batch import cron_sweep
 
 SCORE_CURSOR_PARAM = "sales_funnel_cn.score_cursor"
 SCORED_DOMAIN = [("active", "=", True), ("probability", "<", 100)]
@@ -91,29 +92,10 @@ class CrmLead(models.Model):
 
     @api.model
     def _cron_score_leads(self, batch_size=1000):
-        """Score the open leads batch by batch (``_notify_progress``), resuming from a cursor the same hour;
-        outside a cron (a manager's button) every batch at once."""
-        if not self.env.context.get("ir_cron_progress_id"):
-            last_id = 0
-            while leads := self.search([*SCORED_DOMAIN, ("id", ">", last_id)], order="id", limit=batch_size):
-                leads._sfcn_score()
-                leads.flush_recordset()
-                last_id = leads[-1].id
-                self.env.invalidate_all()
-            return True
-        params = self.env["ir.config_parameter"].sudo()
-        hour = self.env.cr.now().strftime("%Y-%m-%dT%H")
-        run, _sep, cursor = (params.get_param(SCORE_CURSOR_PARAM) or "").partition("|")
-        last_id = int(cursor) if run == hour and cursor.isdigit() else 0
-        leads = self.search([*SCORED_DOMAIN, ("id", ">", last_id)], order="id", limit=batch_size)
-        if leads:
-            leads._sfcn_score()
-            leads.flush_recordset()
-            last_id = leads[-1].id
-        remaining = self.search_count([*SCORED_DOMAIN, ("id", ">", last_id)]) if leads else 0
-        params.set_param(SCORE_CURSOR_PARAM, f"{hour}|{last_id}" if remaining else f"{hour}|done")
-        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
-        return True
+        """Score the open leads batch by batch (``_notify_progress``), resuming from a cursor within the same
+        hour; outside a cron every batch at once."""
+        return cron_sweep(self, SCORED_DOMAIN, lambda leads: leads._sfcn_score(), cursor_param=SCORE_CURSOR_PARAM,
+                          period=self.env.cr.now().strftime("%Y-%m-%dT%H"), batch_size=batch_size)
 
     def action_sfcn_score_now(self):
         """Score these leads now (sales managers; the hourly cron scores every open lead)."""

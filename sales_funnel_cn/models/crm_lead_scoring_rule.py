@@ -6,11 +6,19 @@ from odoo.exceptions import ValidationError
 SIZES = [("1_49", "1-49 employees"), ("50_199", "50-199 employees"), ("200_999", "200-999 employees"),
          ("1000", "1000+ employees")]
 PROFILE = ("industry", "size", "region")
+
+
+def size_of(employees):
+    """The size bucket of a head count (False when unknown)."""
+    if not employees:
+        return False
+    return "1_49" if employees < 50 else "50_199" if employees < 200 else "200_999" if employees < 1000 else "1000"
 BEHAVIOUR = ("calls_connected", "followups", "replies")
 
 
 class CrmLeadScoringRule(models.Model):
-    """One line of the lead score (识别客户 · 评分): a profile match (industry, company size, region) or a
+    """One line of the lead score (识别客户 · 评分): a profile match (industry, company size, region: the lead's,
+    else its customer's profile) or a
     behaviour (calls connected, follow-ups, customer replies) worth some points. A lead's score is the sum of
     the points of the rules it matches; the matched rules are its "why"."""
 
@@ -50,11 +58,12 @@ class CrmLeadScoringRule(models.Model):
     def _matches(self, lead, counts):
         """Whether the lead matches this rule; ``counts`` = {criterion: count} of the lead's behaviour."""
         self.ensure_one()
+        customer = lead.partner_id.commercial_partner_id
         if self.criterion == "industry":
-            return lead.sfcn_industry_id in self.industry_ids
+            return (lead.sfcn_industry_id or customer.industry_id) in self.industry_ids
         if self.criterion == "size":
-            return lead.sfcn_company_size == self.size
+            return (lead.sfcn_company_size or size_of(customer.sfcn_employee_count)) == self.size
         if self.criterion == "region":
-            return bool((lead.state_id and lead.state_id in self.state_ids)
-                        or (lead.country_id and lead.country_id in self.country_ids))
+            state, country = lead.state_id or customer.state_id, lead.country_id or customer.country_id
+            return bool((state and state in self.state_ids) or (country and country in self.country_ids))
         return counts.get(self.criterion, 0) >= self.minimum

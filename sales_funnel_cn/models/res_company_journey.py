@@ -14,6 +14,10 @@ class ResCompany(models.Model):
         string="Daily New First-Stage Deals", default=5,
         help="每天需要5个20%客户能出一单: new deals at the first stage each rep should open per day.")
 
+    sfcn_renewal_days_before = fields.Integer(
+        string="Renewal Notice (Days)", default=60,
+        help="A won deal's renewal opportunity is opened this many days before its contract ends.")
+
     def write(self, vals):
         before = {company: company.sfcn_lead_major_revenue for company in self} if (
             "sfcn_lead_major_revenue" in vals) else {}

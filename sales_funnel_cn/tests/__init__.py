@@ -12,6 +12,7 @@ from . import test_funnel_export
 from . import test_funnel_plan
 from . import test_i18n
 from . import test_install
+from . import test_journey_aftersale
 from . import test_journey_channels
 from . import test_journey_criterion
 from . import test_journey_metrics

@@ -89,6 +89,19 @@ class TestJourneyScoring(SalesFunnelCommon):
         lead.with_user(self.manager).action_sfcn_score_now()
         self.assertEqual(lead.sfcn_score, 40)
 
+    def test_profile_of_the_customer_counts(self):
+        """Without its own profile, the lead is scored on its customer's (industry, head count, province)."""
+        self.customer.write({"industry_id": self.industry.id, "sfcn_employee_count": 350,
+                             "state_id": self.jiangsu.id})
+        lead = self.env["crm.lead"].create({"name": "老客户新需求", "type": "lead", "team_id": self.team.id,
+                                            "partner_id": self.customer.id, "user_id": False})
+        lead.write({"state_id": False, "country_id": False})
+        lead._sfcn_score()
+        self.assertEqual(lead.sfcn_score, 40)
+        self.customer.sfcn_employee_count = 1200
+        lead._sfcn_score()
+        self.assertEqual(lead.sfcn_score, 30)
+
     def test_rule_needs_what_it_matches(self):
         with self.assertRaises(ValidationError):
             self.env["crm.lead.scoring.rule"].create({"name": "Empty", "criterion": "industry", "points": 1})
