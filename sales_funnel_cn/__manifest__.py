@@ -49,6 +49,7 @@
         "views/crm_lead_scoring_rule_views.xml",
         "views/crm_channel_report_views.xml",
         "views/crm_lead_aftersale_views.xml",
+        "views/res_partner_referral_views.xml",
     ],
     "demo": [
         "demo/crm_lead_demo.xml",

@@ -90,3 +90,23 @@ def test_channel_list_and_costs_are_managers(admin, rep, journey):
     direct = admin.execute("ir.model.data", "check_object_reference", "sales_funnel_cn",
                            "utm_medium_direct_sales")[1]
     assert medium and medium[0] == direct
+
+
+def test_aftersale_steps_stamped_by_the_system(admin, rep, journey):
+    deal = admin.execute("crm.lead", "create", {
+        "name": f"Won deal {TAG}", "type": "opportunity", "team_id": journey["team"], "user_id": rep.uid})
+    admin.execute("crm.lead", "write", [deal], {"probability": 100})
+    steps = rep.execute("crm.lead.aftersale", "search", [("lead_id", "=", deal)])
+    assert len(steps) == 7
+    fields = ["done", "user_id", "date_done", "lead_id", "step"]
+    for vals in ({"done": True}, {"user_id": admin.uid}, {"date_done": "2020-01-01 00:00:00"}, {"step": "upsell"}):
+        attempt(admin, "crm.lead.aftersale", steps, fields,
+                lambda vals=vals: rep.execute("crm.lead.aftersale", "write", steps[:1], vals),
+                match="maintained by the system")
+    # a step is created by the system only (the guard refuses before the access rights would)
+    refused(lambda: rep.execute("crm.lead.aftersale", "create", {"lead_id": deal, "step": "upsell"}),
+            names=("UserError", "AccessError"))
+    assert len(admin.execute("crm.lead.aftersale", "search", [("lead_id", "=", deal)])) == 7
+    rep.execute("crm.lead.aftersale", "action_done", steps[:1])
+    done = admin.execute("crm.lead.aftersale", "read", steps[:1], ["done", "user_id"])[0]
+    assert done["done"] and done["user_id"][0] == rep.uid

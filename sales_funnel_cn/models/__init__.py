@@ -25,6 +25,7 @@ from . import crm_lead_level
 from . import crm_lead_pool
 from . import crm_lead_qualification
 from . import crm_lead_qualification_criterion
+from . import crm_lead_referral
 from . import crm_lead_renewal
 from . import crm_lead_scoring
 from . import crm_lead_scoring_rule
@@ -50,6 +51,7 @@ from . import res_config_settings_journey
 from . import res_partner
 from . import res_partner_followup
 from . import res_partner_level
+from . import res_partner_referral
 from . import res_users
 from . import sfcn_access
 from . import sfcn_masking

@@ -18,6 +18,10 @@ class ResCompany(models.Model):
         string="Renewal Notice (Days)", default=60,
         help="A won deal's renewal opportunity is opened this many days before its contract ends.")
 
+    sfcn_referral_target = fields.Integer(
+        string="Referral Target per Customer", default=3,
+        help="一老客户裂变三个新客户: the new customers each existing customer should bring.")
+
     def write(self, vals):
         before = {company: company.sfcn_lead_major_revenue for company in self} if (
             "sfcn_lead_major_revenue" in vals) else {}

@@ -16,6 +16,7 @@ from . import test_journey_aftersale
 from . import test_journey_channels
 from . import test_journey_criterion
 from . import test_journey_metrics
+from . import test_journey_referral
 from . import test_journey_scoring
 from . import test_lead_qualification
 from . import test_migration
