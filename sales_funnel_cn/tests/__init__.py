@@ -18,6 +18,7 @@ from . import test_journey_criterion
 from . import test_journey_metrics
 from . import test_journey_referral
 from . import test_journey_scoring
+from . import test_journey_tour
 from . import test_lead_qualification
 from . import test_migration
 from . import test_pool
