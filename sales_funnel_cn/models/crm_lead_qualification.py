@@ -5,6 +5,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from .sfcn_batch import cron_sweep
+
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
 RECOMPUTE_CURSOR_PARAM = "sales_funnel_cn.recompute_cursor"
 
@@ -82,27 +84,7 @@ class CrmLead(models.Model):
         Called outside a cron (settings), it does all batches at once."""
         domain = ["|", "|", ("date_project_start", "!=", False), ("date_decision", "!=", False),
                   ("date_deadline", "!=", False)]
-        if not self.env.context.get("ir_cron_progress_id"):
-            last_id = 0
-            while leads := self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size):
-                leads._recompute_date_dependent()
-                leads.flush_recordset()
-                last_id = leads[-1].id
-                self.env.invalidate_all()
-            return True
-        params = self.env["ir.config_parameter"].sudo()
-        today = fields.Date.to_string(fields.Date.context_today(self))
-        day, _sep, cursor = (params.get_param(RECOMPUTE_CURSOR_PARAM) or "").partition(":")
-        last_id = int(cursor) if day == today and cursor.isdigit() else 0
-        leads = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
-        if leads:
-            leads._recompute_date_dependent()
-            leads.flush_recordset()
-            last_id = leads[-1].id
-        remaining = self.search_count([*domain, ("id", ">", last_id)]) if leads else 0
-        params.set_param(RECOMPUTE_CURSOR_PARAM, f"{today}:{last_id}" if remaining else f"{today}:done")
-        if remaining and not self.env.context.get("cron_id"):
-            # run by hand ("Run Manually"): let the cron workers finish the sweep right away
-            self.env.ref("sales_funnel_cn.ir_cron_recompute_date_dependent")._trigger()
-        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
-        return True
+        return cron_sweep(self, domain, lambda leads: leads._recompute_date_dependent(),
+                          cursor_param=RECOMPUTE_CURSOR_PARAM,
+                          period=fields.Date.to_string(fields.Date.context_today(self)), batch_size=batch_size,
+                          cron_xmlid="sales_funnel_cn.ir_cron_recompute_date_dependent")

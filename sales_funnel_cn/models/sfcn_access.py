@@ -23,10 +23,20 @@ SYSTEM_FIELDS = {
         # the stage history, staleness and the funnel reports count from these (Odoo sets them on stage changes)
         "stage history figures": ("date_last_stage_update", "date_closed"),
         "win/loss review request": ("date_review_requested",),
+        "score, MQL and hand-off": ("sfcn_score", "sfcn_score_why", "sfcn_mql_date", "sfcn_sql_date",
+                                    "sfcn_handoff_hours", "sfcn_handoff_late"),
+        "renewal links": ("sfcn_renewal_lead_id", "sfcn_renewal_of_id"),
     },
     "res.partner": {
         "call state": ("call_na_count", "call_next_date", "call_cooldown_until", "call_phone_normalized",
                        "call_mobile_normalized"),
+    },
+    "crm.lead.aftersale": {
+        "done by / on": ("done", "user_id", "date_done"),
+        "step identity": ("lead_id", "step"),
+    },
+    "utm.medium": {
+        "acquisition channel list": ("sfcn_channel",),
     },
     "crm.lead.check": {
         "checked by / on": ("user_id", "date", "needs_reconfirm"),

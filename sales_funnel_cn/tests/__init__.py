@@ -13,6 +13,13 @@ from . import test_funnel_export
 from . import test_funnel_plan
 from . import test_i18n
 from . import test_install
+from . import test_journey_aftersale
+from . import test_journey_channels
+from . import test_journey_criterion
+from . import test_journey_metrics
+from . import test_journey_referral
+from . import test_journey_scoring
+from . import test_journey_tour
 from . import test_lead_qualification
 from . import test_migration
 from . import test_pool

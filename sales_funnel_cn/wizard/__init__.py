@@ -1,4 +1,5 @@
 from . import crm_call_log_wizard
+from . import crm_call_log_wizard_journey
 from . import crm_funnel_export_wizard
 from . import crm_funnel_template_apply
 from . import crm_lead_force_stage

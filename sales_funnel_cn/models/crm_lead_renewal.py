@@ -1,0 +1,58 @@
+"""转化客户 after the win: a won deal gets its after-sale checklist, and a renewal opportunity is opened a
+configurable number of days before its contract ends (daily cron)."""
+from datetime import timedelta
+
+from odoo import api
+from odoo import fields
+from odoo import models
+
+from .crm_lead_aftersale import STEPS
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    aftersale_ids = fields.One2many("crm.lead.aftersale", "lead_id", "After-sale Steps")
+    sfcn_contract_end = fields.Date("Contract End", tracking=True,
+                                    help="A renewal opportunity is opened the configured days before this date.")
+    sfcn_renewal_lead_id = fields.Many2one("crm.lead", "Renewal Opportunity", readonly=True, copy=False,
+                                           index="btree_not_null")
+    sfcn_renewal_of_id = fields.Many2one("crm.lead", "Renewal Of", readonly=True, copy=False,
+                                         index="btree_not_null")
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"stage_id", "probability", "active"} & vals.keys():
+            won = self.filtered(lambda lead: lead.active and lead.probability == 100 and not lead.aftersale_ids)
+            if won:
+                won.sudo()._sfcn_create_aftersale()
+        return res
+
+    def _sfcn_create_aftersale(self):
+        """Trusted code: the after-sale checklist of won deals (once per deal)."""
+        self.env["crm.lead.aftersale"].sudo().create([
+            {"lead_id": lead.id, "step": step, "sequence": index}
+            for lead in self for index, (step, _label) in enumerate(STEPS)])
+
+    @api.model
+    def _cron_create_renewals(self):
+        """Open the renewal opportunity of every won deal whose contract ends within its company's renewal
+        notice (one per deal, linked both ways)."""
+        today = fields.Date.context_today(self)
+        deals = self.sudo().search([("sfcn_contract_end", "!=", False), ("sfcn_renewal_lead_id", "=", False),
+                                    ("probability", "=", 100), ("active", "=", True)])
+        for deal in deals:
+            days = deal._sfcn_company().sfcn_renewal_days_before
+            if deal.sfcn_contract_end - timedelta(days=days) > today:
+                continue
+            renewal = self.sudo().create({
+                "name": self.env._("Renewal: %(deal)s", deal=deal.name), "type": "opportunity",
+                "partner_id": deal.partner_id.id, "team_id": deal.team_id.id, "user_id": deal.user_id.id,
+                "company_id": deal.company_id.id, "expected_revenue": deal.expected_revenue,
+                "medium_id": deal.medium_id.id, "campaign_id": deal.campaign_id.id,
+                "date_deadline": deal.sfcn_contract_end, "sfcn_renewal_of_id": deal.id})
+            deal.write({"sfcn_renewal_lead_id": renewal.id})
+            renewal.message_post(body=self.env._("Renewal of %(deal)s, whose contract ends on %(date)s.",
+                                                 deal=deal.name, date=deal.sfcn_contract_end),
+                                 message_type="notification")
+        return True

@@ -1,0 +1,28 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+
+from .sfcn_access import guard_create
+from .sfcn_access import guard_write
+
+
+class UtmMedium(models.Model):
+    """The seed's eight acquisition ways (获取方式) are UTM mediums: every lead carries one in ``medium_id``
+    (labelled Channel), so marketing apps that set UTM on leads fill the same field. The name is made
+    translatable so the channels read in the user's language."""
+
+    _inherit = "utm.medium"
+
+    name = fields.Char(translate=True)
+    sfcn_channel = fields.Boolean(
+        "Listed as Acquisition Channel", help="One of the acquisition channels (获取方式) the funnel metrics count by.")
+    sfcn_sequence = fields.Integer("Channel Sequence", default=10)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_create(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard_write(self, vals)
+        return super().write(vals)
