@@ -37,6 +37,8 @@ INSTALL_SQL_COLUMNS = {
         "eb_missing_warning": ("bool", None, False),
         "temperature": ("varchar", None, False),
         "lead_class": ("varchar", None, False),
+        # referrals (crm_lead_referral.py): no deal has a referrer before the install, so it stays empty
+        "sfcn_referrer_company_id": ("int4", None, False),
     },
     "res_partner": {
         "call_phone_normalized": ("varchar", None, False),
