@@ -4,8 +4,9 @@ Usage: python scripts/workbook_png.py OUT.png [--login liuqiang --password liuqi
        [--base http://127.0.0.1:8069] [--db sales_funnel_cn] [--team 华东大客户部]
 Logs in over JSON-RPC, runs the export wizard (the same one as CRM ‣ Sales Funnel ‣ Export Funnel to Excel)
 for this year and the team, downloads the .xlsx through the URL the browser is sent to, and converts it
-with LibreOffice headless (`soffice`, package libreoffice-calc): OUT.png = the first page of the first
-sheet (漏斗总览) as LibreOffice prints it; --pdf PATH also keeps a PDF of every sheet.
+with LibreOffice headless (`soffice`, package libreoffice-calc) to PDF, as LibreOffice prints it, and the
+first page (the first sheet, 漏斗总览) to OUT.png with `pdftoppm` (package poppler-utils: Calc alone has
+no PNG export filter); --pdf PATH also keeps the PDF of every sheet.
 """
 import argparse
 import datetime
@@ -38,10 +39,13 @@ def main():
             raise SystemExit(body["error"]["data"]["message"])
         return body["result"]
 
-    def call(model, method, *a, **kw):
-        return rpc("/web/dataset/call_kw", {"model": model, "method": method, "args": list(a), "kwargs": kw})
+    session = rpc("/web/session/authenticate", {"db": args.db, "login": args.login, "password": args.password})
 
-    rpc("/web/session/authenticate", {"db": args.db, "login": args.login, "password": args.password})
+    def call(model, method, *a):
+        # the user's context, as the web client sends it: the workbook speaks the user's language
+        return rpc("/web/dataset/call_kw", {"model": model, "method": method, "args": list(a),
+                                             "kwargs": {"context": session["user_context"]}})
+
     teams = call("crm.team", "search", [("name", "=", args.team)])
     today = datetime.date.today()
     wizard = call("crm.funnel.export.wizard", "create", [{
@@ -59,12 +63,17 @@ def main():
         with open(book, "wb") as fh:
             fh.write(xlsx.content)
         profile = f"-env:UserInstallation=file://{work}/profile"
-        for target in ("pdf", "png") if args.pdf else ("png",):
-            subprocess.run([soffice, profile, "--headless", "--convert-to", target, "--outdir", work, book],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
-        shutil.copy(os.path.join(work, "sales_funnel.png"), args.out)
+        subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", work, book],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        pdf = os.path.join(work, "sales_funnel.pdf")
+        pdftoppm = shutil.which("pdftoppm")
+        if not pdftoppm:
+            raise SystemExit("pdftoppm is missing: apt-get install -y --no-install-recommends poppler-utils")
+        subprocess.run([pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", pdf,
+                        os.path.join(work, "page")], check=True, timeout=120)
+        shutil.copy(os.path.join(work, "page.png"), args.out)
         if args.pdf:
-            shutil.copy(os.path.join(work, "sales_funnel.pdf"), args.pdf)
+            shutil.copy(pdf, args.pdf)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -159,8 +159,8 @@ registry.category("web_tour.tours").add("sales_funnel_cn_role_rep", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_form_view .o_widget_web_ribbon",
-            content: "The deal is lost",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_statusbar_buttons button[name='toggle_active']",
+            content: "The deal is lost (it can be restored)",
         },
         // 今日外呼: a number in every row
         ...menu(FUNNEL, "sales_funnel_cn.menu_sales_funnel_call_today"),
