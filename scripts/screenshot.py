@@ -2,8 +2,10 @@
 
 Usage: python scripts/screenshot.py URL_PATH OUT.png [--login admin --password admin]
        [--base http://127.0.0.1:8069] [--wait 6] [--width 1440 --height 900] [--click CSS ...]
+       [--ready CSS]
 Logs in over JSON-RPC, hands the session cookie to Chromium through the DevTools protocol, loads the
-page, optionally clicks elements (CSS selectors, in order), then captures the viewport.
+page, waits until the --ready element is shown (else --wait seconds), optionally clicks elements (CSS
+selectors, in order; a step waits for its element), then captures the viewport.
 """
 import argparse
 import base64
@@ -26,7 +28,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument("path")
     ap.add_argument("out")
@@ -38,13 +40,21 @@ def main():
     ap.add_argument("--width", type=int, default=1440)
     ap.add_argument("--height", type=int, default=900)
     ap.add_argument("--click", action="append", default=[])
-    args = ap.parse_args()
+    ap.add_argument("--ready", help="CSS selector shown once the page is ready to capture")
+    return ap.parse_args()
 
+
+def login(args):
     http = requests.Session()
     r = http.post(f"{args.base}/web/session/authenticate", json={"jsonrpc": "2.0", "params": {
         "db": args.db, "login": args.login, "password": args.password}}, timeout=60)
     r.raise_for_status()
-    session_id = http.cookies["session_id"]
+    return http.cookies["session_id"]
+
+
+def main():
+    args = parse_args()
+    session_id = login(args)
 
     chrome = shutil.which("chromium") or shutil.which("google-chrome")
     profile = tempfile.mkdtemp()
@@ -77,11 +87,25 @@ def main():
              deviceScaleFactor=1, mobile=False)
         send("Network.enable")
         send("Network.setCookie", name="session_id", value=session_id, url=args.base)
+        def wait_for(css, timeout=60):
+            """Until the element is in the page (screenshots only: the tests never sleep)."""
+            deadline = time.time() + timeout
+            while time.time() < deadline:
+                found = send("Runtime.evaluate", expression=f"!!document.querySelector({json.dumps(css)})")
+                if found.get("result", {}).get("value"):
+                    return
+                time.sleep(0.3)
+            raise SystemExit(f"{css!r} not shown after {timeout} s")
+
         send("Page.navigate", url=args.base + args.path)
         time.sleep(args.wait)
         for css in args.click:
+            wait_for(css)
             send("Runtime.evaluate", expression=f"document.querySelector({json.dumps(css)}).click()")
             time.sleep(args.wait / 2)
+        if args.ready:
+            wait_for(args.ready)
+            time.sleep(1)  # let the last rendering settle (fonts, charts)
         shot = send("Page.captureScreenshot", format="png")
         with open(args.out, "wb") as fh:
             fh.write(base64.b64decode(shot["data"]))

@@ -6,6 +6,9 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from .crm_lead_checklist import OVERRIDE_KEY
+from .crm_lead_checklist import _GateOverride
+
 DEMO_NOTES = [
     ("user_rep_zhang", 2, "已发送报价单，客户IT经理下周二内部评审。"),
     ("user_rep_zhang", 6, "与采购部确认预算流程：需总经理签字，预计月底走完。"),
@@ -48,8 +51,22 @@ class CrmLead(models.Model):
 
         team = ref("team_east_key_accounts")
         leads = self.with_context(active_test=False).search([("team_id", "=", team.id)], order="id")
+        # the two deals their reps release to the pool (_sfcn_demo_pool) were early-stage deals, not near-won:
+        # they swap stages with two early deals, which answer the checks of their new stage
+        swapped = self.browse()
+        for pooled_xmlid, deal_xmlid in (("pool_lead_04", "lead_03"), ("pool_lead_05", "lead_05")):
+            pooled, deal = ref(pooled_xmlid), ref(deal_xmlid)
+            for lead, stage in ((pooled, deal.stage_id), (deal, pooled.stage_id)):
+                override = _GateOverride("mapped", self.env._("Demo data"), lead.ids, stage.id)
+                lead.with_context(**{OVERRIDE_KEY: override}).write({"stage_id": stage.id})
+            swapped |= deal
+        swapped._sfcn_answer_up_to_stage(self.env._("Confirmed with the customer"))
         self._sfcn_demo_timeline(leads, now)
+        self._sfcn_demo_checks(leads)
         self._sfcn_demo_notes(leads, now, ref)
+        self.env.invalidate_all()
+        self.env.add_to_compute(self._fields["date_reclaim"], leads)  # the follow-up dates written in SQL above
+        self.env.flush_all()
         self._sfcn_demo_pool(leads, now, ref)
         # the reclaim runs at night (02:00 in Shanghai): until then 即将退回公海 and the preview show the deals
         cron = env.ref("sales_funnel_cn.ir_cron_pool_reclaim", raise_if_not_found=False)
@@ -66,7 +83,9 @@ class CrmLead(models.Model):
         cr.execute("DELETE FROM crm_lead_stage_history WHERE lead_id IN %s", [tuple(leads.ids)])
         rows = []
         for i, lead in enumerate(leads):
-            entered = lead.date_last_stage_update or now
+            # applying the team's funnel template moved every deal today: spread the current stage's entry
+            # over the last 40 days, so days in stage differ and some deals are stale (停滞商机)
+            entered = now - timedelta(days=(2 + i * 5) % 34 or 9, hours=i % 5)
             if lead.team_id.id not in pipelines:
                 pipelines[lead.team_id.id] = self.env["crm.stage"].browse(
                     [entry.id for entry in self._sfcn_pipeline(lead.team_id.id)[0]])
@@ -77,6 +96,8 @@ class CrmLead(models.Model):
                 path = team_stages.filtered(lambda s: not s.is_won)
             path = [*path, current]
             created = entered - timedelta(days=12 + (i * 11) % 75, hours=i % 7)
+            if len(path) == 1:  # still in the funnel's first stage: entered it when created
+                created = entered
             if not lead.user_id:  # pooled leads came in from marketing a few weeks ago
                 path, created = path[-1:], now - timedelta(days=15 + i % 20)
             step = (entered - created) / max(len(path) - 1, 1)
@@ -92,15 +113,36 @@ class CrmLead(models.Model):
             closed = entered if (current.is_won or not lead.active) else None
             cr.execute("UPDATE crm_lead SET create_date = %s, date_open = %s, date_closed = COALESCE(%s, date_closed)"
                        " WHERE id = %s", [created, created, closed, lead.id])
-            if len(path) == 1:
-                cr.execute("UPDATE crm_lead SET date_last_stage_update = %s WHERE id = %s AND user_id IS NULL",
-                           [created, lead.id])
+            cr.execute("UPDATE crm_lead SET date_last_stage_update = %s WHERE id = %s",
+                       [created if len(path) == 1 else entered, lead.id])
+            if lead.user_id:
+                # the template's move today is no follow-up: the reps last worked their deals in the last days
+                # (calls, notes and follow-ups of the demo move it forward), inside the pool's 10 days
+                contact = max(now - timedelta(days=1 + i % 8, hours=i % 5), date)
+                cr.execute("""UPDATE crm_lead l SET date_last_followup = GREATEST(%s, (
+                                  SELECT max(c.date) FROM crm_call_log c WHERE c.lead_id = l.id))
+                               WHERE l.id = %s""", [contact, lead.id])
         cr.executemany("""
             INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_from_id, stage_to_id, date,
                                                 days_in_previous, days_since_create, user_id,
                                                 create_uid, create_date, write_uid, write_date)
             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, 1, %s)""",
                        [(*row, row[4], row[4]) for row in rows])
+        self.env.invalidate_all()
+
+    @api.model
+    def _sfcn_demo_checks(self, leads):
+        """The checks the demo deals answered: by the deal's rep, in Chinese, before the deal entered the
+        stage (its stage history), not by OdooBot at install time."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            UPDATE crm_lead_check c
+               SET note = %s, user_id = COALESCE(l.user_id, c.user_id),
+                   date = COALESCE((SELECT min(h.date) FROM crm_lead_stage_history h
+                                     WHERE h.lead_id = c.lead_id AND h.stage_to_id = c.stage_id), c.date)
+                          - interval '2 hours'
+              FROM crm_lead l
+             WHERE l.id = c.lead_id AND c.done AND c.lead_id IN %s""", ["已与客户确认", tuple(leads.ids)])
         self.env.invalidate_all()
 
     @api.model
@@ -152,3 +194,15 @@ class CrmLead(models.Model):
             cr.execute("UPDATE crm_lead SET date_last_followup = GREATEST(%s, %s) WHERE id = %s",
                        [before or None, when, lead.id])
         self.env.invalidate_all()
+
+    @api.model
+    def _sfcn_demo_checkin(self, followup_id, latitude, longitude):
+        """Demo data only: the rep's browser checked in (签到) on a visit, through the same server method,
+        a few minutes after the visit began."""
+        followup = self.env["crm.followup"].browse(followup_id)
+        followup.with_user(followup.user_id).action_checkin(latitude, longitude, 15.0)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_followup SET checkin_date = %s WHERE id = %s",
+                            [followup.date + timedelta(minutes=4), followup.id])
+        followup.invalidate_recordset(["checkin_date"])
+        return True

@@ -243,3 +243,49 @@ class TestFirstImpressionDemo(SalesFunnelCommon):
         plan = self.env.ref("sales_funnel_cn.funnel_plan_east_key_accounts")
         self.assertGreater(plan.won_amount, 0)
         self.assertGreater(plan.observed_win_rate, 0)
+
+    def test_stale_deals_and_days_in_stage(self):
+        """Applying the funnel template moved every demo deal today: the demo spreads the stage entries again,
+        so the manager's stale list (停滞商机) shows reps' deals and days in stage differ."""
+        team = self.env.ref("sales_funnel_cn.team_east_key_accounts")
+        Lead = self.env["crm.lead"]
+        owned = Lead.search([("team_id", "=", team.id), ("user_id", "!=", False), ("stage_id.is_won", "=", False)])
+        stale = Lead.search([("id", "in", owned.ids), ("is_stale", "=", True)])
+        self.assertGreaterEqual(len(stale), 3, "reps' deals in the stale list")
+        self.assertLess(len(stale), len(owned), "not every deal is stale")
+        self.assertGreater(len(set(owned.mapped("days_in_stage"))), 5, "days in stage differ")
+        history = self.env["crm.lead.stage.history"].search([("lead_id", "in", owned.ids)])
+        for deal in owned:
+            last = history.filtered(lambda h, deal=deal: h.lead_id == deal).sorted("date")[-1:]
+            self.assertEqual((last.stage_to_id, last.date), (deal.stage_id, deal.date_last_stage_update))
+
+    def test_pooled_deals_start_the_funnel(self):
+        """Pooled leads from marketing sit in the funnel's first stages, not at 90 % 接近赢单."""
+        team = self.env.ref("sales_funnel_cn.team_east_key_accounts")
+        pooled = self.env["crm.lead"].search([("team_id", "=", team.id), ("user_id", "=", False)])
+        self.assertTrue(pooled)
+        self.assertTrue(all(lead.stage_id.stage_probability <= 25 for lead in pooled), pooled.mapped("stage_id.name"))
+
+    def test_force_stage_offers_the_deals_own_funnel(self):
+        """The Force Stage dialog offers the stages of the deal's team, not Odoo's (refused on write)."""
+        manager = self.env.ref("sales_funnel_cn.user_manager_liu")
+        deal = self.env["crm.lead"].search([
+            ("team_id", "=", self.env.ref("sales_funnel_cn.team_east_key_accounts").id)], limit=1)
+        Wizard = self.env["crm.lead.force.stage"].with_user(manager)
+        self.assertIn("sfcn_stage_ids", Wizard.fields_get(["stage_id"])["stage_id"]["domain"])
+        offered = Wizard.new({"lead_id": deal.id}).sfcn_stage_ids._origin
+        self.assertEqual(offered, deal.sfcn_stage_ids)
+        self.assertNotIn(self.env.ref("crm.stage_lead1"), offered)
+        self.assertEqual(offered.search([("id", "in", offered.ids)], limit=1).stage_probability, 10,
+                         "the funnel's first stage starts the dropdown")
+
+    def test_weekly_list_at_first_sight(self):
+        """The template's move at install is no follow-up: the weekly list (每周跟进) has deals, and no owned
+        deal was left without follow-up longer than the pool's 10 days."""
+        Lead = self.env["crm.lead"]
+        team = self.env.ref("sales_funnel_cn.team_east_key_accounts")
+        owned = Lead.search([("team_id", "=", team.id), ("user_id", "!=", False), ("probability", "<", 100)])
+        waiting = Lead.search([("id", "in", owned.ids), ("followed_up_this_week", "=", False)])
+        self.assertGreaterEqual(len(waiting), 5)
+        ten_days = fields.Datetime.now() - timedelta(days=10)
+        self.assertFalse(owned.filtered(lambda lead: lead.date_last_followup < ten_days))

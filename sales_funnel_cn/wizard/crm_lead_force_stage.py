@@ -7,7 +7,9 @@ class CrmLeadForceStage(models.TransientModel):
     _description = "Force a Deal to a Stage"
 
     lead_id = fields.Many2one("crm.lead", string="Deal", required=True)
-    stage_id = fields.Many2one("crm.stage", required=True)
+    # the stages the deal's team runs (its funnel template's, else Odoo's): others are refused on write
+    sfcn_stage_ids = fields.Many2many(related="lead_id.sfcn_stage_ids")
+    stage_id = fields.Many2one("crm.stage", required=True, domain="[('id', 'in', sfcn_stage_ids)]")
     reason = fields.Text(required=True)
 
     def action_force(self):

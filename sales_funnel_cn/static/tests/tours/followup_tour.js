@@ -1,64 +1,11 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-
-// In the test page only: the browser "grants" the location (a headless Chromium has no position to give).
-function mockGeolocation() {
-    const position = { coords: { latitude: 31.299, longitude: 120.585, accuracy: 12 }, timestamp: Date.now() };
-    Object.defineProperty(navigator.geolocation, "getCurrentPosition", {
-        configurable: true,
-        value: (success) => success(position),
-    });
-}
+import { logVisitSteps } from "@sales_funnel_cn/../tests/tours/tour_utils";
 
 registry.category("web_tour.tours").add("sales_funnel_cn_followup_visit", {
     steps: () => [
-        {
-            trigger: ".o_form_view button.o_sfcn_log_followup",
-            content: "Log a follow-up on the deal",
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_field_widget[name='channel_id'] input",
-            content: "The channel: a visit",
-            run: "edit Visit",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item a:contains('Visit')",
-            content: "Select Visit",
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_field_widget[name='purpose'] input",
-            content: "The purpose of the visit",
-            run: "edit 确认上线计划",
-        },
-        {
-            trigger: ".modal .o_field_widget[name='content'] textarea",
-            content: "What was discussed",
-            run: "edit 客户同意下月试点",
-        },
-        {
-            trigger: ".modal button.o_sfcn_checkin",
-            content: "Check in with the device's location",
-            run: function () {
-                mockGeolocation();
-                this.anchor.click();
-            },
-        },
-        {
-            trigger: ".modal .o_field_widget[name='checkin_date']:not(:empty)",
-            content: "The check-in is shown on the record",
-        },
-        {
-            trigger: ".modal .o_form_button_save",
-            content: "Save the follow-up",
-            run: "click",
-        },
-        {
-            trigger: "body:not(:has(.modal))",
-            content: "The dialog is closed",
-        },
+        ...logVisitSteps({ channels: ["Visit", "拜访"], purpose: "确认上线计划", content: "客户同意下月试点" }),
         {
             trigger: ".o_main_navbar button:contains('Sales Funnel'), .o_main_navbar a:contains('Sales Funnel')",
             content: "Open the Sales Funnel menu",
