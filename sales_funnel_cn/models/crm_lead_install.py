@@ -335,6 +335,13 @@ class CrmLead(models.Model):
                    SELECT 1 FROM crm_lead_key_person kp
                     WHERE kp.lead_id = l.id AND kp.role = 'eb' AND kp.approved
                       AND kp.attitude IS DISTINCT FROM 'oppose')""")
+        # _compute_sfcn_referrer_company_id: the referrer's company (no deal has a referrer on a CRM that never
+        # had the module; a reinstall after an uninstall starts without the column too)
+        cr.execute("""
+            UPDATE crm_lead l SET sfcn_referrer_company_id = p.commercial_partner_id
+              FROM res_partner p
+             WHERE p.id = l.sfcn_referred_by_id
+               AND l.sfcn_referrer_company_id IS DISTINCT FROM p.commercial_partner_id""")
         # grade, temperature and lead class read facts only the module records: without them the value is
         # "none" (no EB/UB/TB reached: no grade; no project start: no temperature; no solution fit: no class),
         # what the columns hold; the deals with such facts (none on a CRM that never had the module) are

@@ -23,7 +23,10 @@ class CrmLead(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if {"stage_id", "probability", "active"} & vals.keys():
-            won = self.filtered(lambda lead: lead.active and lead.probability == 100 and not lead.aftersale_ids)
+            # won = at a won stage, or given 100 %; reading the probability here would compute Odoo's pending
+            # predicted probability out of its turn (and change what crm keeps as a manual probability)
+            won = self.filtered(lambda lead: lead.active and (lead.stage_id.is_won or vals.get("probability") == 100)
+                                and not lead.aftersale_ids)
             if won:
                 won.sudo()._sfcn_create_aftersale()
         return res

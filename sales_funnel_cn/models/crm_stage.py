@@ -121,7 +121,7 @@ class CrmStage(models.Model):
         team_id = self.env.context.get("default_team_id")
         if isinstance(team_id, int) and not isinstance(team_id, bool) and team_id > 0:
             team_ids = [team_id]
-        elif self.env.context.get(PIPELINE_STAGES_KEY):
+        elif self.env.context.get("sfcn_pipeline_stages"):  # PIPELINE_STAGES_KEY (a literal: classified)
             user = self.env.user
             teams = user.crm_team_ids | user.sale_team_id | self.env["crm.team"].sudo().search(
                 [("user_id", "=", user.id)])

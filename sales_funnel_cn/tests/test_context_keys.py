@@ -15,6 +15,8 @@ PRESENTATION_ONLY = {
     "cron_id": "set by the cron runner; read only in a private _cron_ method (trigger the next batch)",
     "tz": "Odoo's own key: the user's time zone, for where this week starts (presentation: which days count)",
     "default_team_id": "which team's funnel columns the kanban shows (Odoo's own key for the same purpose)",
+    "sfcn_pipeline_stages": "set on the stage fields: their search-bar suggestions list the stages of the user's "
+                            "pipelines only; it narrows suggestions, never what a search or a write may use",
     "sfcn_gate_ask": "the web client asks to see the qualify dialog before a warn-gate move: it can only make "
                      "the move stricter (without it the move is made, flagged and logged)",
 }
