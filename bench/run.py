@@ -85,7 +85,7 @@ def main():
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             plain = odoo.api.Environment(plain_cr, odoo.SUPERUSER_ID, {})
             try:
-                # bench_install (engineer H1's) takes the module's environment, the others the context
+                # bench_install takes the module's environment (it installs its own databases), others the context
                 module.run(env if name in ON_DEMAND else harness.Context(env, plain, n), bench)
             finally:
                 cr.rollback()

@@ -12,7 +12,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     sfcn_referred_by_id = fields.Many2one(
-        "res.partner", "Referred By", index="btree_not_null", tracking=True,
+        "res.partner", "Referred by Customer", index="btree_not_null", tracking=True,
         help="The existing customer (or one of its contacts) who introduced this lead (转介绍).")
     sfcn_referrer_company_id = fields.Many2one(
         "res.partner", "Referring Customer", compute="_compute_sfcn_referrer_company_id", store=True,
