@@ -7,7 +7,7 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-WAN = 10000.0  # amounts of the planner are in 万 (ten thousand)
+from .sfcn_constants import WAN
 
 
 class CrmFunnelPlan(models.Model):
