@@ -492,12 +492,9 @@ class CrmLead(models.Model):
                           days=won_days)
 
     @api.model
-    def _pool_reclaim_candidates_query(self, limit=None):
-        query = ("SELECT id FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active "
-                 "ORDER BY id")
-        if limit:
-            query += " LIMIT %d FOR UPDATE SKIP LOCKED" % int(limit)
-        return query
+    def _pool_reclaim_candidates_query(self):
+        return ("SELECT id FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active "
+                "ORDER BY id")
 
     @api.model
     def _cron_pool_reclaim(self, batch_size=1000):
