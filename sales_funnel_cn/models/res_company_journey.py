@@ -1,6 +1,8 @@
 from odoo import fields
 from odoo import models
 
+from .crm_lead_aftersale import STEPS
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -17,6 +19,15 @@ class ResCompany(models.Model):
     sfcn_renewal_days_before = fields.Integer(
         string="Renewal Notice (Days)", default=60,
         help="A won deal's renewal opportunity is opened this many days before its contract ends.")
+
+    sfcn_upsell_after_step = fields.Selection(
+        [step for step in STEPS if step[0] not in ("renewal", "upsell")], string="Upsell After Step",
+        default="delivery", required=True,
+        help="The after-sale step whose completion starts the wait for the upsell opportunity (增购).")
+    sfcn_upsell_days_after = fields.Integer(
+        string="Upsell After (Days)", default=90,
+        help="An upsell opportunity is opened this many days after the won deal's upsell step was done "
+             "(0: none).")
 
     sfcn_referral_target = fields.Integer(
         string="Referral Target per Customer", default=3,
