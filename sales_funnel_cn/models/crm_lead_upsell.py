@@ -21,7 +21,10 @@ class CrmLead(models.Model):
         """Open the upsell opportunity of every won deal whose company's upsell step was done at least the
         company's upsell delay ago (each company's own step and delay; 0 days: no upsell opportunities)."""
         today = fields.Date.context_today(self)
-        chosen = set(self.env["res.company"].sudo().search([]).mapped("sfcn_upsell_after_step"))
+        chosen = set(self.env["res.company"].sudo().search([("sfcn_upsell_days_after", ">", 0)]).mapped(
+            "sfcn_upsell_after_step"))
+        if not chosen:
+            return True
         steps = self.env["crm.lead.aftersale"].sudo().search([
             ("step", "in", list(chosen)), ("done", "=", True), ("lead_id.sfcn_upsell_lead_id", "=", False),
             ("lead_id.active", "=", True), ("lead_id.probability", "=", 100)], order="lead_id, id")

@@ -58,7 +58,7 @@ class TestJourneyReferral(SalesFunnelCommon):
         referral = self.env.ref("sales_funnel_cn.utm_medium_referral")
         live = self.env.ref("sales_funnel_cn.utm_medium_live")
         action = self.customer.action_sfcn_referral_leads()
-        Lead = self.env["crm.lead"].with_user(self.rep).with_context(action["context"])
+        Lead = self.env["crm.lead"].with_user(self.rep).with_context(**action["context"])
         self.assertEqual(Lead.default_get(["medium_id", "sfcn_referred_by_id"])["medium_id"], referral.id)
         self.assertEqual(Lead.with_context(default_medium_id=live.id).default_get(["medium_id"])["medium_id"],
                          live.id)
