@@ -46,6 +46,8 @@ def post_init_hook(env):
     env["crm.lead"]._sfcn_install_rewrite(now)
     # 3. the other stored computed values (contacts' call numbers; grades... of deals with facts)
     env["crm.lead"]._sfcn_install_fill_computed()
+    # 3b. every deal gets its acquisition channel (from its UTM medium or source when they map to one)
+    env["crm.lead"]._sfcn_install_channels()
     # 4-6. rows of the module's new tables for every deal, inserted without row-by-row foreign-key checks and
     # index updates (see bulk_insert)
     with bulk_insert(cr, ["crm_pool_history", "crm_lead_stage_history", "crm_lead_check"]):

@@ -31,6 +31,7 @@ from . import crm_lead_renewal
 from . import crm_lead_scoring
 from . import crm_lead_scoring_rule
 from . import crm_lead_stage_history
+from . import crm_lead_upsell
 from . import crm_lead_won_lost
 from . import crm_phone_suppression
 from . import crm_pool
@@ -57,6 +58,7 @@ from . import res_users
 from . import sfcn_access
 from . import sfcn_masking
 from . import utm_medium
+from . import utm_source
 
 # isort: split
 # Loaded last on purpose: the outermost layer of crm.lead's create and write, it sees what the client sent

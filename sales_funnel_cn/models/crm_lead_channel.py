@@ -38,3 +38,27 @@ class CrmLead(models.Model):
             if default:
                 vals = dict(vals, medium_id=default.id)
         return super().write(vals)
+
+    @api.model
+    def _sfcn_install_channels(self):
+        """Install: every existing lead gets its channel, in one UPDATE of the leads whose value changes. A lead
+        keeps a medium that is a channel; else it takes the channel its medium counts as, else the one its source
+        counts as (``sfcn_channel_id`` of core's mediums and sources, see data/crm_channel_data.xml); a lead
+        with neither gets the default channel (direct sales), as a new lead does; a medium that is no channel
+        and maps to none (a company's own) is kept."""
+        default = self._sfcn_default_channel()
+        if not default:
+            return
+        self.env.flush_all()
+        Medium = self.env["utm.medium"].sudo().with_context(active_test=False)
+        self.env.cr.execute("""
+            UPDATE crm_lead l
+               SET medium_id = COALESCE((SELECT m.sfcn_channel_id FROM utm_medium m WHERE m.id = l.medium_id),
+                                        (SELECT s.sfcn_channel_id FROM utm_source s WHERE s.id = l.source_id),
+                                        l.medium_id, %(default)s)
+             WHERE NOT COALESCE(l.medium_id = ANY(%(channels)s), false)
+               AND (l.medium_id IS NULL OR l.medium_id = ANY(%(mediums)s) OR l.source_id = ANY(%(sources)s))""", {
+            "default": default.id, "channels": Medium.search([("sfcn_channel", "=", True)]).ids,
+            "mediums": Medium.search([("sfcn_channel_id", "!=", False)]).ids,
+            "sources": self.env["utm.source"].sudo().search([("sfcn_channel_id", "!=", False)]).ids})
+        self.invalidate_model(["medium_id"])

@@ -206,3 +206,23 @@ class CrmLead(models.Model):
                             [followup.date + timedelta(minutes=4), followup.id])
         followup.invalidate_recordset(["checkin_date"])
         return True
+
+    @api.model
+    def _sfcn_demo_after_sale(self):
+        """Demo data only (demo/crm_journey_demo.xml): two won deals after the win (转化客户). One's contract ends
+        in 45 days: its renewal opportunity is opened (60 days' notice); the other went through quotation,
+        invoice, payment and delivery over the last months, delivered 100 days ago: its upsell opportunity is
+        opened (90 days after delivery)."""
+        env = self.env
+        now = fields.Datetime.now()
+        renewing, upselling = env.ref("sales_funnel_cn.lead_26"), env.ref("sales_funnel_cn.lead_27")
+        for deal in renewing | upselling:
+            if not deal.aftersale_ids:
+                deal._sfcn_create_aftersale()
+        renewing.sfcn_contract_end = fields.Date.context_today(self) + timedelta(days=45)
+        for days_ago, step in zip((130, 120, 110, 100), upselling.aftersale_ids[:4], strict=True):
+            step.write({"done": True, "user_id": upselling.user_id.id, "date_done": now - timedelta(days=days_ago)})
+        # named in the demo company's language (中文) when it is installed
+        lang = "zh_CN" if env["res.lang"]._lang_get("zh_CN").active else env.lang
+        self.with_context(lang=lang)._cron_create_renewals()
+        self.with_context(lang=lang)._cron_create_upsells()

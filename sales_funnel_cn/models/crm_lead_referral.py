@@ -23,6 +23,24 @@ class CrmLead(models.Model):
         for lead in self:
             lead.sfcn_referrer_company_id = lead.sfcn_referred_by_id.commercial_partner_id
 
+    @api.model
+    def default_get(self, fields_list):
+        """A lead opened from a customer's referrals (``default_sfcn_referred_by_id``) comes through the
+        referral channel, not the default one."""
+        result = super().default_get(fields_list)
+        if result.get("sfcn_referred_by_id") and "medium_id" in fields_list \
+                and "default_medium_id" not in self.env.context:
+            referral = self.env.ref(REFERRAL_CHANNEL, raise_if_not_found=False)
+            if referral:
+                result["medium_id"] = referral.id
+        return result
+
+    @api.onchange("sfcn_referred_by_id")
+    def _onchange_sfcn_referred_by_id(self):
+        """Picking the referring customer on a lead still on the default channel moves it to the referral one."""
+        if self.sfcn_referred_by_id and self.medium_id == self._sfcn_default_channel():
+            self.medium_id = self.env.ref(REFERRAL_CHANNEL, raise_if_not_found=False) or self.medium_id
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("sfcn_referred_by_id") and not vals.get("medium_id") for vals in vals_list):

@@ -1,5 +1,5 @@
 """转化客户 after the win: a won deal gets its after-sale checklist, and a renewal opportunity is opened a
-configurable number of days before its contract ends (daily cron)."""
+configurable number of days before its contract ends (daily cron); the upsell one is in crm_lead_upsell.py."""
 from datetime import timedelta
 
 from odoo import api
@@ -48,14 +48,23 @@ class CrmLead(models.Model):
             days = deal._sfcn_company().sfcn_renewal_days_before
             if deal.sfcn_contract_end - timedelta(days=days) > today:
                 continue
-            renewal = self.sudo().create({
-                "name": self.env._("Renewal: %(deal)s", deal=deal.name), "type": "opportunity",
-                "partner_id": deal.partner_id.id, "team_id": deal.team_id.id, "user_id": deal.user_id.id,
-                "company_id": deal.company_id.id, "expected_revenue": deal.expected_revenue,
-                "medium_id": deal.medium_id.id, "campaign_id": deal.campaign_id.id,
-                "date_deadline": deal.sfcn_contract_end, "sfcn_renewal_of_id": deal.id})
-            deal.write({"sfcn_renewal_lead_id": renewal.id})
-            renewal.message_post(body=self.env._("Renewal of %(deal)s, whose contract ends on %(date)s.",
-                                                 deal=deal.name, date=deal.sfcn_contract_end),
-                                 message_type="notification")
+            deal._sfcn_open_follow_on(
+                {"name": self.env._("Renewal: %(deal)s", deal=deal.name),
+                 "expected_revenue": deal.expected_revenue, "date_deadline": deal.sfcn_contract_end,
+                 "sfcn_renewal_of_id": deal.id}, "sfcn_renewal_lead_id",
+                self.env._("Renewal of %(deal)s, whose contract ends on %(date)s.", deal=deal.name,
+                           date=deal.sfcn_contract_end))
         return True
+
+    def _sfcn_open_follow_on(self, vals, link_field, message):
+        """Trusted code: open a follow-on opportunity of this won deal (renewal, upsell) for the same customer,
+        team, salesperson, company and channel, link the deal to it through ``link_field`` and say why in its
+        chatter."""
+        self.ensure_one()
+        opportunity = self.sudo().create({
+            "type": "opportunity", "partner_id": self.partner_id.id, "team_id": self.team_id.id,
+            "user_id": self.user_id.id, "company_id": self.company_id.id, "medium_id": self.medium_id.id,
+            "campaign_id": self.campaign_id.id, **vals})
+        self.sudo().write({link_field: opportunity.id})
+        opportunity.message_post(body=message, message_type="notification")
+        return opportunity

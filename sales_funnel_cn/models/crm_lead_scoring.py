@@ -8,11 +8,13 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from .crm_lead_scoring_rule import SIZES
+from .crm_lead_scoring_rule import size_of
 from .sfcn_access import is_trusted
 from .sfcn_batch import cron_sweep
 from .sfcn_constants import SCORE_CURSOR_PARAM
 
 SCORED_DOMAIN = [("active", "=", True), ("probability", "<", 100)]
+SCORE_FIELDS = ("sfcn_score", "sfcn_score_why", "sfcn_mql_date", "sfcn_sql_date", "sfcn_handoff_late")
 
 
 class CrmLead(models.Model):
@@ -63,32 +65,72 @@ class CrmLead(models.Model):
             counts[res_id]["replies"] = count
         return counts
 
+    def _sfcn_score_facts(self):
+        """{lead id: facts} of what scoring reads: company, team, owner, current score fields, and the profile
+        the rules match (``_sfcn_matcher``: industry, size bucket, province, country, the lead's own else its
+        customer's). One query for the batch: crm_lead and res_partner are wide tables, and reading these
+        through the ORM, lead by lead, costs more than the score write itself (bench/bench_scoring.py)."""
+        self.env["crm.lead"].flush_model(["company_id", "team_id", "user_id", "partner_id", "sfcn_industry_id",
+                                          "sfcn_company_size", "state_id", "country_id", *SCORE_FIELDS])
+        self.env["res.partner"].flush_model(["commercial_partner_id", "industry_id", "sfcn_employee_count",
+                                             "state_id", "country_id"])
+        self.env.cr.execute("""
+            SELECT l.id, l.company_id, l.team_id, l.user_id IS NOT NULL,
+                   COALESCE(l.sfcn_industry_id, c.industry_id), l.sfcn_company_size, c.sfcn_employee_count,
+                   COALESCE(l.state_id, c.state_id), COALESCE(l.country_id, c.country_id),
+                   l.sfcn_score, l.sfcn_score_why, l.sfcn_mql_date, l.sfcn_sql_date, l.sfcn_handoff_late
+              FROM crm_lead l
+         LEFT JOIN res_partner p ON p.id = l.partner_id
+         LEFT JOIN res_partner c ON c.id = p.commercial_partner_id
+             WHERE l.id = ANY(%s)""", [self.ids])
+        return {lead_id: {
+            "company": company_id, "team": team_id, "owned": owned,
+            "profile": {"industry": industry_id, "size": size or size_of(employees), "state": state_id,
+                        "country": country_id},
+            "current": {"sfcn_score": score or 0, "sfcn_score_why": why or False, "sfcn_mql_date": mql or False,
+                        "sfcn_sql_date": sql or False, "sfcn_handoff_late": bool(late)},
+        } for lead_id, company_id, team_id, owned, industry_id, size, employees, state_id, country_id,
+            score, why, mql, sql, late in self.env.cr.fetchall()}
+
     def _sfcn_score(self):
         """Trusted code: score the leads, make MQLs of those reaching their team's threshold, flag the MQLs
-        waiting longer than their team allows. Writes only what changed."""
-        rules = self.env["crm.lead.scoring.rule"].sudo().search([("company_id", "in", self.company_id.ids
-                                                                  + self.env.company.ids)])
-        counts = self._sfcn_behaviour_counts()
+        waiting longer than their team allows. Writes only what changed, one write per distinct change."""
+        leads = self.sudo()
+        facts = leads._sfcn_score_facts()
+        default_company = self.env.company.id
+        rules = self.env["crm.lead.scoring.rule"].sudo().search([("company_id", "in", list(
+            {fact["company"] or default_company for fact in facts.values()}))])
+        matchers = [(rule.company_id.id, rule.team_id.id, rule.name, rule.points, rule._sfcn_matcher())
+                    for rule in rules]
+        teams = {team.id: (team.sfcn_mql_threshold, team.sfcn_handoff_max_hours)
+                 for team in self.env["crm.team"].sudo().browse({f["team"] for f in facts.values()} - {None})}
+        counts = leads._sfcn_behaviour_counts()
         now = self.env.cr.now().replace(microsecond=0)
-        for lead in self.sudo():
-            company = lead.company_id or self.env.company
-            matched = rules.filtered(lambda r, lead=lead, company=company: r.company_id == company and (
-                not r.team_id or r.team_id == lead.team_id) and r._matches(lead, counts.get(lead.id, {})))
-            score = sum(matched.mapped("points"))
+        to_write = defaultdict(list)
+        for lead_id, fact in facts.items():
+            company_id, team_id, current = fact["company"] or default_company, fact["team"] or False, fact["current"]
+            profile, lead_counts = fact["profile"], counts.get(lead_id, {})
+            matched = [(name, points) for rule_company, rule_team, name, points, test in matchers
+                       if rule_company == company_id and rule_team in (False, team_id)
+                       and test(profile, lead_counts)]
+            score = sum(points for __, points in matched)
             vals = {"sfcn_score": score,
-                    "sfcn_score_why": "\n".join(f"{rule.name}: {rule.points:+d}" for rule in matched) or False}
-            team = lead.team_id
-            if not lead.sfcn_mql_date and team.sfcn_mql_threshold and score >= team.sfcn_mql_threshold:
+                    "sfcn_score_why": "\n".join(f"{name}: {points:+d}" for name, points in matched) or False}
+            threshold, max_hours = teams.get(team_id, (0, 0))
+            if not current["sfcn_mql_date"] and threshold and score >= threshold:
                 vals["sfcn_mql_date"] = now
-                if lead.user_id:
+                if fact["owned"]:
                     vals.update(sfcn_sql_date=now, sfcn_handoff_hours=0.0)
-            mql = vals.get("sfcn_mql_date") or lead.sfcn_mql_date
-            sql = vals.get("sfcn_sql_date") or lead.sfcn_sql_date
-            vals["sfcn_handoff_late"] = bool(mql and not sql and team.sfcn_handoff_max_hours and (
-                now - mql).total_seconds() > team.sfcn_handoff_max_hours * 3600)
-            changed = {fname: value for fname, value in vals.items() if lead[fname] != value}
+            mql = vals.get("sfcn_mql_date") or current["sfcn_mql_date"]
+            sql = vals.get("sfcn_sql_date") or current["sfcn_sql_date"]
+            vals["sfcn_handoff_late"] = bool(mql and not sql and max_hours and (
+                now - mql).total_seconds() > max_hours * 3600)
+            changed = tuple((fname, value) for fname, value in vals.items() if current.get(fname) != value)
             if changed:
-                lead.write(changed)
+                to_write[changed].append(lead_id)
+        # leads matching the same rules share score and why: one write for all of them
+        for changed, ids in to_write.items():
+            leads.browse(ids).write(dict(changed))
 
     @api.model
     def _cron_score_leads(self, batch_size=1000):

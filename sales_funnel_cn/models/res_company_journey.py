@@ -1,6 +1,7 @@
 from odoo import fields
 from odoo import models
 
+from .crm_lead_aftersale import STEPS
 from .sfcn_settings import SETTING_DEFAULTS
 
 
@@ -19,6 +20,15 @@ class ResCompany(models.Model):
     sfcn_renewal_days_before = fields.Integer(
         string="Renewal Notice (Days)", default=SETTING_DEFAULTS["sfcn_renewal_days_before"],
         help="A won deal's renewal opportunity is opened this many days before its contract ends.")
+
+    sfcn_upsell_after_step = fields.Selection(
+        [step for step in STEPS if step[0] not in ("renewal", "upsell")], string="Upsell After Step",
+        default=SETTING_DEFAULTS["sfcn_upsell_after_step"], required=True,
+        help="The after-sale step whose completion starts the wait for the upsell opportunity (增购).")
+    sfcn_upsell_days_after = fields.Integer(
+        string="Upsell After (Days)", default=SETTING_DEFAULTS["sfcn_upsell_days_after"],
+        help="An upsell opportunity is opened this many days after the won deal's upsell step was done "
+             "(0: none).")
 
     sfcn_referral_target = fields.Integer(
         string="Referral Target per Customer", default=SETTING_DEFAULTS["sfcn_referral_target"],

@@ -9,3 +9,5 @@ class ResConfigSettings(models.TransientModel):
     sfcn_daily_new_deal_goal = fields.Integer(related="company_id.sfcn_daily_new_deal_goal", readonly=False)
     sfcn_renewal_days_before = fields.Integer(related="company_id.sfcn_renewal_days_before", readonly=False)
     sfcn_referral_target = fields.Integer(related="company_id.sfcn_referral_target", readonly=False)
+    sfcn_upsell_after_step = fields.Selection(related="company_id.sfcn_upsell_after_step", readonly=False)
+    sfcn_upsell_days_after = fields.Integer(related="company_id.sfcn_upsell_days_after", readonly=False)

@@ -26,6 +26,7 @@ SYSTEM_FIELDS = {
         "score, MQL and hand-off": ("sfcn_score", "sfcn_score_why", "sfcn_mql_date", "sfcn_sql_date",
                                     "sfcn_handoff_hours", "sfcn_handoff_late"),
         "renewal links": ("sfcn_renewal_lead_id", "sfcn_renewal_of_id"),
+        "upsell links": ("sfcn_upsell_lead_id", "sfcn_upsell_of_id"),
     },
     "res.partner": {
         "call state": ("call_na_count", "call_next_date", "call_cooldown_until", "call_phone_normalized",

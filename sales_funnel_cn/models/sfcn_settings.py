@@ -20,6 +20,8 @@ SETTING_DEFAULTS = {
     "sfcn_daily_new_deal_goal": 5,
     "sfcn_renewal_days_before": 60,
     "sfcn_referral_target": 3,
+    "sfcn_upsell_after_step": "delivery",
+    "sfcn_upsell_days_after": 90,
 }
 
 

@@ -17,6 +17,10 @@ class UtmMedium(models.Model):
     sfcn_channel = fields.Boolean(
         "Listed as Acquisition Channel", help="One of the acquisition channels (获取方式) the funnel metrics count by.")
     sfcn_sequence = fields.Integer("Channel Sequence", default=10)
+    sfcn_channel_id = fields.Many2one(
+        "utm.medium", "Counts as Channel", domain=[("sfcn_channel", "=", True)], ondelete="set null",
+        help="The acquisition channel of leads that came through this medium: the install gives it to the "
+             "existing leads of this medium.")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..hooks import post_init_hook
 from .common import SalesFunnelCommon
 
 CHANNELS = ["utm_medium_paid", "utm_medium_direct_sales", "utm_medium_sem_smo", "utm_medium_referral",
@@ -70,3 +71,38 @@ class TestJourneyChannels(SalesFunnelCommon):
         self.assertTrue(paid.sfcn_channel)
         medium = self.env["utm.medium"].with_user(self.manager).create({"name": "Trade fairs", "sfcn_channel": True})
         self.assertTrue(medium.sfcn_channel)
+
+    def test_install_gives_existing_leads_their_channel(self):
+        """post_init_hook: the leads that existed before the module get their channel from their medium, else
+        their source, else the default; a channel or a company's own medium is kept."""
+        ref = self.env.ref
+        own_medium = self.env["utm.medium"].create({"name": "SFCN 公司自有媒介"})
+        Lead = self.env["crm.lead"]
+        specs = {  # name: (medium, source, expected channel)
+            "none": (False, False, "sales_funnel_cn.utm_medium_direct_sales"),
+            "adwords": ("utm.utm_medium_google_adwords", False, "sales_funnel_cn.utm_medium_sem_smo"),
+            "banner+facebook": ("utm.utm_medium_banner", "utm.utm_source_facebook", "sales_funnel_cn.utm_medium_paid"),
+            "source only": (False, "utm.utm_source_monster", "sales_funnel_cn.utm_medium_platform"),
+            "channel kept": ("sales_funnel_cn.utm_medium_live", "utm.utm_source_search_engine",
+                             "sales_funnel_cn.utm_medium_live"),
+            "own medium": (own_medium, False, own_medium),
+            "own medium, mapped source": (own_medium, "utm.utm_source_newsletter",
+                                          "sales_funnel_cn.utm_medium_relationship"),
+        }
+
+        def record(value, model):
+            if not value:
+                return self.env[model]
+            return ref(value) if isinstance(value, str) else value
+
+        leads = {name: Lead.create({"name": f"SFCN install {name}", "type": "lead"}) for name in specs}
+        self.env.flush_all()
+        for name, (medium, source, __) in specs.items():
+            # as before the install: the lead's own medium and source, no channel given by the module
+            self.env.cr.execute("UPDATE crm_lead SET medium_id = %s, source_id = %s WHERE id = %s", [
+                record(medium, "utm.medium").id or None, record(source, "utm.source").id or None, leads[name].id])
+        Lead.invalidate_model()
+        post_init_hook(self.env)
+        self.assertEqual({name: lead.medium_id for name, lead in leads.items()},
+                         {name: record(expected, "utm.medium") for name, (__, __, expected) in specs.items()})
+        self.assertEqual(leads["adwords"].source_id, self.env["utm.source"], "the source is left alone")

@@ -1,3 +1,4 @@
+from odoo.tests import Form
 from odoo.tests import tagged
 
 from .common import SalesFunnelCommon
@@ -50,3 +51,24 @@ class TestJourneyReferral(SalesFunnelCommon):
         metrics = self.env["crm.channel.report"]._metrics([("campaign_id", "=", campaign.id)])
         self.assertEqual(list(metrics), [referral])
         self.assertEqual(metrics[referral]["lead_count"], 2)
+
+    def test_referral_from_the_customer_form_comes_through_the_referral_channel(self):
+        """A lead opened from the customer's referrals (its default referrer) and a lead on the default channel
+        given a referrer in the form come through 客户推荐; a channel chosen by the user is kept."""
+        referral = self.env.ref("sales_funnel_cn.utm_medium_referral")
+        live = self.env.ref("sales_funnel_cn.utm_medium_live")
+        action = self.customer.action_sfcn_referral_leads()
+        Lead = self.env["crm.lead"].with_user(self.rep).with_context(**action["context"])
+        self.assertEqual(Lead.default_get(["medium_id", "sfcn_referred_by_id"])["medium_id"], referral.id)
+        self.assertEqual(Lead.with_context(default_medium_id=live.id).default_get(["medium_id"])["medium_id"],
+                         live.id)
+        with Form(self.env["crm.lead"].with_user(self.rep)) as form:
+            form.name = "SFCN form referral"
+            self.assertEqual(form.medium_id, self.env.ref("sales_funnel_cn.utm_medium_direct_sales"))
+            form.sfcn_referred_by_id = self.customer
+            self.assertEqual(form.medium_id, referral)
+        with Form(self.env["crm.lead"].with_user(self.rep)) as form:
+            form.name = "SFCN form referral, live"
+            form.medium_id = live
+            form.sfcn_referred_by_id = self.customer
+            self.assertEqual(form.medium_id, live, "a channel the user chose is kept")

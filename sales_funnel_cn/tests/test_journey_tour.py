@@ -8,7 +8,8 @@ from odoo.tests import tagged
 @tagged("post_install", "-at_install")
 class TestJourneyTour(HttpCase):
     """The journey in the browser: channel, score and MQL, hand-off, conversion refused then allowed by the
-    seed-003 criterion; then won, and a referral lead from the new customer through the referral channel."""
+    seed-003 criterion, won, and a referral lead created from the new customer (all in
+    the browser; the server's records are read back here)."""
 
     def test_journey_tour(self):
         admin = self.env.ref("base.user_admin")
@@ -27,13 +28,16 @@ class TestJourneyTour(HttpCase):
         self.env["crm.lead"]._cron_score_leads()
         self.assertTrue(lead.sfcn_mql_date)
         self.start_tour(f"/odoo/crm/{lead.id}", "sales_funnel_cn_journey", login="admin")
-        lead.invalidate_recordset()
+        self.env.invalidate_all()
         self.assertEqual((lead.type, lead.user_id, lead.sfcn_budget), ("opportunity", admin, 300000))
         self.assertTrue(lead.sfcn_sql_date)
-        # won, then the new customer refers a lead of its own: through the referral channel
-        lead.sudo().write({"probability": 100})
+        # won in the browser: at the won stage, with its after-sale checklist
+        self.assertEqual((lead.probability, lead.stage_id.is_won), (100, True))
         self.assertEqual(len(lead.aftersale_ids), 7)
-        referral = self.env["crm.lead"].create({"name": "SFCN 转介绍", "type": "lead",
-                                                "sfcn_referred_by_id": lead.partner_id.id})
-        self.assertEqual(referral.medium_id, self.env.ref("sales_funnel_cn.utm_medium_referral"))
-        self.assertEqual(lead.partner_id.commercial_partner_id.sfcn_referral_count, 1)
+        # the referral lead created from the customer's referrals: referred by it, through the referral channel
+        referral = self.env["crm.lead"].search([("name", "=", "SFCN 转介绍：老客户推荐的新项目")])
+        self.assertEqual(len(referral), 1)
+        self.assertEqual(
+            (referral.sfcn_referred_by_id, referral.sfcn_referrer_company_id, referral.medium_id, referral.create_uid),
+            (customer, customer, self.env.ref("sales_funnel_cn.utm_medium_referral"), admin))
+        self.assertEqual(customer.sfcn_referral_count, 1)
