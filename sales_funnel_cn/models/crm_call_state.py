@@ -4,7 +4,7 @@ from datetime import time
 
 from odoo import fields
 from odoo import models
-from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN
+from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN  # pylint: disable=import-error
 
 
 class CrmCallState(models.AbstractModel):
