@@ -11,12 +11,11 @@ from markupsafe import escape
 
 from .models.crm_lead_install import bulk_insert
 from .models.crm_lead_install import create_install_columns
+from .models.sfcn_constants import CORE_PERSONAL_LEAD_DOMAIN
+from .models.sfcn_constants import PARAM_PREFIX
 
 _logger = logging.getLogger(__name__)
 
-# core's "Personal Leads" rule as crm ships it (crm/security/crm_security.xml); version 18.0.1.0.0 of this
-# module rewrote it, the 18.0.1.1.0 migration and the uninstall hook put it back
-CORE_PERSONAL_LEAD_DOMAIN = "['|',('user_id','=',user.id),('user_id','=',False)]"
 
 
 def pre_init_hook(env):
@@ -151,7 +150,7 @@ def uninstall_hook(env):
         rule.sudo().domain_force = CORE_PERSONAL_LEAD_DOMAIN
     # the settings are fields of res.company, dropped with the module; the only parameter left is the
     # date-dependent recompute's cursor
-    env["ir.config_parameter"].sudo().search([("key", "=like", "sales_funnel_cn.%")]).unlink()
+    env["ir.config_parameter"].sudo().search([("key", "=like", f"{PARAM_PREFIX}%")]).unlink()
     # the module's tables are dropped with it; call logs would first block the removal of the outcome codes
     # they point to (ondelete restrict) and Odoo would log every failed attempt
     env.cr.execute("DELETE FROM crm_call_log")

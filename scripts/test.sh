@@ -112,13 +112,30 @@ if [ "$E2E_ARGS" != "skip" ] && ls "$REPO"/tests/test_*.py >/dev/null 2>&1; then
     --db_maxconn=64 --log-level=warn
   "${ODOO_CMD[@]}" >"$WORK/e2e-server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 120); do
-    http_up "http://127.0.0.1:$HTTP_PORT/web/login" && break
+  # fail fast and clearly when the server dies or does not answer, instead of a page of connection errors
+  up=""
+  for _ in $(seq 1 "${SFCN_E2E_START_TIMEOUT:-120}"); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    http_up "http://127.0.0.1:$HTTP_PORT/web/login" && { up=1; break; }
     sleep 1
   done
+  if [ -z "$up" ]; then
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "End-to-end tests: the Odoo server did not answer on 127.0.0.1:$HTTP_PORT within ${SFCN_E2E_START_TIMEOUT:-120} s"
+      kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
+    else
+      rc=0; wait "$SERVER_PID" 2>/dev/null || rc=$?
+      log "End-to-end tests: the Odoo server exited (status $rc) before serving"
+    fi
+    SERVER_PID=""
+    log "last lines of its log ($WORK/e2e-server.log):"
+    tail -20 "$WORK/e2e-server.log" >&2
+    echo "$passed passed, $((failed + 1)) failed"
+    exit 1
+  fi
   set +e
   SFCN_URL="http://127.0.0.1:$HTTP_PORT" SFCN_DB="$DB" PGHOST="$PGHOST" PGPORT="$PGPORT" \
-    "$VENV/bin/python" -m pytest -p no:cacheprovider -q $E2E_ARGS --junitxml="$WORK/e2e.xml" >&2
+    "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo -q $E2E_ARGS --junitxml="$WORK/e2e.xml" >&2
   set -e
   read -r e_tests e_fail e_err e_skip < <("$VENV/bin/python" - "$WORK/e2e.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET

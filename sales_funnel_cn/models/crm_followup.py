@@ -7,6 +7,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
+from .sfcn_settings import sfcn_settings
+
 EARTH_RADIUS_KM = 6371.0088
 CHECKIN_FIELDS = ("checkin_date", "checkin_latitude", "checkin_longitude", "checkin_accuracy")
 # written only by trusted code (on sudo): the check-in and the activity the next step became
@@ -72,8 +74,7 @@ class CrmFollowup(models.Model):
     def _compute_checkin_distance(self):
         for followup in self:
             # the deal's company's limit (Check-in Distance Limit), else the follow-up's own company's
-            company = followup.lead_id.company_id or followup.company_id or self.env.company
-            limit = company.sudo().sfcn_checkin_max_km
+            limit = sfcn_settings(self.env, followup.lead_id.company_id or followup.company_id).sfcn_checkin_max_km
             partner = followup.partner_id
             if followup.checkin_date and partner and (partner.partner_latitude or partner.partner_longitude):
                 followup.checkin_distance = distance_km(

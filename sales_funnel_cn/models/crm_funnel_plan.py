@@ -7,7 +7,7 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-WAN = 10000.0  # amounts of the planner are in 万 (ten thousand)
+from .sfcn_constants import WAN
 
 
 class CrmFunnelPlan(models.Model):
@@ -128,12 +128,10 @@ class CrmFunnelPlan(models.Model):
         stage-history entry when the stage history exists (a deal without history: its creation date),
         otherwise the creation date of the opportunity. One SQL query over the user's readable deals."""
         query = self.env["crm.lead"].with_context(active_test=False)._search(self._lead_domain())
-        entered = SQL("crm_lead.create_date")
-        if "crm.lead.stage.history" in self.env:
-            query.add_join("LEFT JOIN", "first_stage", SQL(
-                "(SELECT lead_id, MIN(date) AS date FROM crm_lead_stage_history GROUP BY lead_id)"),
-                SQL("first_stage.lead_id = crm_lead.id"))
-            entered = SQL("COALESCE(first_stage.date, crm_lead.create_date)")
+        query.add_join("LEFT JOIN", "first_stage", SQL(
+            "(SELECT lead_id, MIN(date) AS date FROM crm_lead_stage_history GROUP BY lead_id)"),
+            SQL("first_stage.lead_id = crm_lead.id"))
+        entered = SQL("COALESCE(first_stage.date, crm_lead.create_date)")
         query.add_where(SQL("%s >= %s AND %s < %s", entered, start, entered, end))
         [(count,)] = self.env.execute_query(query.select(SQL("COUNT(*)")))
         return count

@@ -2,6 +2,9 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from .sfcn_settings import SETTING_DEFAULTS
+from .sfcn_settings import sfcn_settings
+
 # which follow-up sources reset the pool's clock, per value of the company setting sfcn_followup_clock
 FOLLOWUP_CLOCK_SOURCES = {
     "followup": ("followup",),
@@ -65,13 +68,13 @@ class CrmLead(models.Model):
             leads.sudo().write({"date_last_followup": min(when, now) if when else now})
 
     def _sfcn_company(self):
-        """The company whose settings apply to this deal: its own, else the current one."""
+        """The company whose settings apply to this deal: its own, else the current one (sfcn_settings)."""
         self.ensure_one()
-        return self.company_id.sudo() or self.env.company.sudo()
+        return sfcn_settings(self.env, self.company_id)
 
     def _followup_clock_sources(self):
         setting = self._sfcn_company().sfcn_followup_clock
-        return FOLLOWUP_CLOCK_SOURCES.get(setting, FOLLOWUP_CLOCK_SOURCES["followup_call"])
+        return FOLLOWUP_CLOCK_SOURCES.get(setting, FOLLOWUP_CLOCK_SOURCES[SETTING_DEFAULTS["sfcn_followup_clock"]])
 
     def message_post(self, **kwargs):
         """A note or message written by someone, or an activity marked done, is a follow-up when the

@@ -11,6 +11,7 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 from .crm_stage import PIPELINE_STAGES_KEY
+from .sfcn_settings import sfcn_settings
 
 OVERRIDE_KEY = "sfcn_gate_override"
 
@@ -137,7 +138,7 @@ class CrmLead(models.Model):
         if no_limit:
             companies_by_default = self.env["res.company"].sudo().with_context(active_test=False)._read_group(
                 [("sfcn_default_stage_max_days", ">", 0)], ["sfcn_default_stage_max_days"], ["id:array_agg"])
-            current = self.env.company.sudo().sfcn_default_stage_max_days
+            current = sfcn_settings(self.env).sfcn_default_stage_max_days
             for limit, company_ids in companies_by_default:
                 of_company = [("company_id", "in", company_ids)]
                 if limit == current:

@@ -1,12 +1,10 @@
-from datetime import datetime
-from datetime import time
-from datetime import timedelta
 
-import pytz
 
 from odoo import api
 from odoo import fields
 from odoo import models
+
+from .sfcn_dates import local_period_utc
 
 
 class CrmLead(models.Model):
@@ -29,10 +27,7 @@ class CrmLead(models.Model):
     @api.model
     def _week_start(self, tz_name=None):
         """This week's Monday 00:00 in the user's (or the given) time zone, as a naive UTC datetime."""
-        tz = pytz.timezone(tz_name or self.env.context.get("tz") or self.env.user.tz or "UTC")
-        local_now = datetime.now(tz)
-        monday = local_now.date() - timedelta(days=local_now.weekday())
-        return tz.localize(datetime.combine(monday, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        return local_period_utc(tz_name or self.env.context.get("tz") or self.env.user.tz, "week")[0]
 
     @api.depends("date_last_followup")
     @api.depends_context("tz")

@@ -6,7 +6,6 @@ from datetime import time
 from datetime import timedelta
 
 import psycopg2.errors
-import pytz
 
 from odoo import api
 from odoo import fields
@@ -19,6 +18,7 @@ from odoo.tools import format_datetime
 from odoo.tools import html_escape
 
 from .sfcn_access import is_trusted
+from .sfcn_dates import local_period_utc
 from .sfcn_masking import export_masked
 from .sfcn_masking import guard_domain
 from .sfcn_masking import mask_read
@@ -336,9 +336,7 @@ class CrmLead(models.Model):
             "type": "success", "message": message, "sticky": False, "next": following}}
 
     def _pool_user_day_start(self, user):
-        tz = pytz.timezone(user.tz or "UTC")
-        local_midnight = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-        return local_midnight.astimezone(pytz.utc).replace(tzinfo=None)
+        return local_period_utc(user.tz)[0]
 
     def _pool_take(self, user, mode="claim", override=False):
         """Give these pooled deals to ``user``: all or nothing, race-free.
@@ -494,12 +492,9 @@ class CrmLead(models.Model):
                           days=won_days)
 
     @api.model
-    def _pool_reclaim_candidates_query(self, limit=None):
-        query = ("SELECT id FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active "
-                 "ORDER BY id")
-        if limit:
-            query += " LIMIT %d FOR UPDATE SKIP LOCKED" % int(limit)
-        return query
+    def _pool_reclaim_candidates_query(self):
+        return ("SELECT id FROM crm_lead WHERE date_reclaim <= %s AND user_id IS NOT NULL AND active "
+                "ORDER BY id")
 
     @api.model
     def _cron_pool_reclaim(self, batch_size=1000):

@@ -6,9 +6,9 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from .sfcn_batch import cron_sweep
+from .sfcn_constants import RECOMPUTE_CURSOR_PARAM
 
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
-RECOMPUTE_CURSOR_PARAM = "sales_funnel_cn.recompute_cursor"
 
 
 class CrmLead(models.Model):

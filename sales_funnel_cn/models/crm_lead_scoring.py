@@ -10,8 +10,8 @@ from odoo.exceptions import UserError
 from .crm_lead_scoring_rule import SIZES
 from .sfcn_access import is_trusted
 from .sfcn_batch import cron_sweep
+from .sfcn_constants import SCORE_CURSOR_PARAM
 
-SCORE_CURSOR_PARAM = "sales_funnel_cn.score_cursor"
 SCORED_DOMAIN = [("active", "=", True), ("probability", "<", 100)]
 
 

@@ -6,6 +6,6 @@ class IrModuleModule(models.Model):
 
     def _load_module_terms(self, modules, langs, overwrite=False, imported_module=False):
         res = super()._load_module_terms(modules, langs, overwrite=overwrite, imported_module=imported_module)
-        if "sales_funnel_cn" in modules and "crm.funnel.template" in self.env:
+        if "sales_funnel_cn" in modules:
             self.env["crm.funnel.template"]._sfcn_sync_translations(langs)
         return res

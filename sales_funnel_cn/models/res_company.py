@@ -3,6 +3,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
+from .sfcn_settings import SETTING_DEFAULTS
+
 # the module's settings, one value per company (Settings edits the current company's)
 GRADE_DAYS_FIELDS = {"A": "sfcn_grade_a_decision_days", "B": "sfcn_grade_b_decision_days",
                      "C": "sfcn_grade_c_decision_days"}
@@ -13,38 +15,43 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     sfcn_default_stage_max_days = fields.Integer(
-        string="Default Days Before Stale", default=30,
+        string="Default Days Before Stale", default=SETTING_DEFAULTS["sfcn_default_stage_max_days"],
         help="A deal that stays longer than this in a stage without its own limit is considered stale.")
     sfcn_default_funnel_template_id = fields.Many2one(
         "crm.funnel.template", string="Funnel Template for New Teams",
         help="A new sales team runs this funnel template (its stages are created with the team). Each team's "
              "template is chosen on the team form.")
     sfcn_call_daily_goal = fields.Integer(
-        string="Daily Call Goal", default=60,
+        string="Daily Call Goal", default=SETTING_DEFAULTS["sfcn_call_daily_goal"],
         help="Calls each rep should log per day; the call dialog shows the rep's progress.")
     sfcn_call_daily_conversion_goal = fields.Integer(
-        string="Daily Conversion Goal", default=5,
+        string="Daily Conversion Goal", default=SETTING_DEFAULTS["sfcn_call_daily_conversion_goal"],
         help="New potential (D) or target (C) customers each rep should win per day by phone.")
-    sfcn_grade_a_decision_days = fields.Integer(string="Grade A: Decision Within (days)", default=7)
-    sfcn_grade_b_decision_days = fields.Integer(string="Grade B: Decision Within (days)", default=30)
-    sfcn_grade_c_decision_days = fields.Integer(string="Grade C: Decision Within (days)", default=60)
-    sfcn_lead_important_revenue = fields.Float(string="Important Lead From Revenue", default=1000000)
-    sfcn_lead_min_revenue = fields.Float(string="Minimum Lead Revenue", default=50000)
+    sfcn_grade_a_decision_days = fields.Integer(
+        string="Grade A: Decision Within (days)", default=SETTING_DEFAULTS["sfcn_grade_a_decision_days"])
+    sfcn_grade_b_decision_days = fields.Integer(
+        string="Grade B: Decision Within (days)", default=SETTING_DEFAULTS["sfcn_grade_b_decision_days"])
+    sfcn_grade_c_decision_days = fields.Integer(
+        string="Grade C: Decision Within (days)", default=SETTING_DEFAULTS["sfcn_grade_c_decision_days"])
+    sfcn_lead_important_revenue = fields.Float(
+        string="Important Lead From Revenue", default=SETTING_DEFAULTS["sfcn_lead_important_revenue"])
+    sfcn_lead_min_revenue = fields.Float(
+        string="Minimum Lead Revenue", default=SETTING_DEFAULTS["sfcn_lead_min_revenue"])
     sfcn_followup_clock = fields.Selection(
         [("followup", "Structured follow-ups only"),
          ("followup_call", "Structured follow-ups and calls"),
          ("all", "Follow-ups, calls, notes, messages and activities done")],
-        string="What Resets the Pool's Clock", default="followup_call", required=True,
+        string="What Resets the Pool's Clock", default=SETTING_DEFAULTS["sfcn_followup_clock"], required=True,
         help="Which records count as a follow-up for the public pool's reclaim rule (a stage change always does).")
     sfcn_checkin_max_km = fields.Float(
-        string="Check-in Distance Limit (km)", default=1.0,
+        string="Check-in Distance Limit (km)", default=SETTING_DEFAULTS["sfcn_checkin_max_km"],
         help="A visit checked in farther than this from the customer's coordinates is flagged.")
     sfcn_export_background_threshold = fields.Integer(
-        string="Background Export From (deals)", default=10000,
+        string="Background Export From (deals)", default=SETTING_DEFAULTS["sfcn_export_background_threshold"],
         help="An Excel funnel export covering more deals than this is built in the background: the requester "
              "follows its progress and is notified when the file is ready (0: always in the background).")
     sfcn_export_keep_days = fields.Integer(
-        string="Keep Exported Files (days)", default=7,
+        string="Keep Exported Files (days)", default=SETTING_DEFAULTS["sfcn_export_keep_days"],
         help="Files of background exports are deleted after this many days.")
 
     @api.constrains("sfcn_export_background_threshold", "sfcn_export_keep_days")

@@ -1,6 +1,8 @@
 from odoo import fields
 from odoo import models
 
+from .sfcn_settings import sfcn_settings
+
 
 class ResPartner(models.Model):
     """裂变客户 on the customer: the leads it referred, how many became customers and their won revenue, against
@@ -32,7 +34,7 @@ class ResPartner(models.Model):
                 figures[company.id][1:] = [count, revenue or 0.0]
         for partner in self:
             count, won, revenue = figures.get(partner.commercial_partner_id.id, [0, 0, 0.0])
-            target = (partner.company_id or self.env.company).sudo().sfcn_referral_target
+            target = sfcn_settings(self.env, partner.company_id).sfcn_referral_target
             partner.sfcn_referral_count = count
             partner.sfcn_referral_won_count = won
             partner.sfcn_referral_won_revenue = revenue

@@ -1,13 +1,12 @@
-from datetime import datetime
-from datetime import time
-from datetime import timedelta
 
-import pytz
 
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+
+from ..models.sfcn_dates import local_period_utc
+from ..models.sfcn_settings import sfcn_settings
 
 # rate field -> (numerator count, denominator count)
 RATES = {
@@ -105,13 +104,11 @@ class CrmCallReport(models.Model):
     def _daily_progress(self, user):
         """Today's calls and conversions of a rep against the daily goals from the settings."""
         # the rep's own day (Asia/Shanghai starts 8 hours before UTC), stored datetimes are UTC
-        tz = pytz.timezone(user.tz or "UTC")
-        start = tz.localize(datetime.combine(datetime.now(tz).date(), time.min))
-        start = start.astimezone(pytz.utc).replace(tzinfo=None)
-        bounds = [("user_id", "=", user.id), ("date", ">=", start), ("date", "<", start + timedelta(days=1))]
+        start, end = local_period_utc(user.tz)
+        bounds = [("user_id", "=", user.id), ("date", ">=", start), ("date", "<", end)]
         figures = self.sudo()._rates(bounds).get(user, {})
         # the goals of the company the rep works in now (their default company for another rep)
-        company = (self.env.company if user == self.env.user else user.company_id).sudo()
+        company = sfcn_settings(self.env, None if user == self.env.user else user.company_id)
         return {
             "today_calls": figures.get("call_count", 0),
             "today_conversions": figures.get("conversion_count", 0),

@@ -7,7 +7,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tools import SQL
 
-WAN = 10000.0
+from ..models.sfcn_constants import WAN
+
 DETAIL_CHUNK = 2000
 
 

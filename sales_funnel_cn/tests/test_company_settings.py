@@ -4,6 +4,8 @@ from odoo import Command
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models.sfcn_dates import local_period_utc
+from ..models.sfcn_settings import SETTING_DEFAULTS
 from .common import SalesFunnelCommon
 from .test_migration import load_step
 
@@ -39,6 +41,30 @@ class TestCompanySettings(SalesFunnelCommon):
                          (60, 30, 60, "followup_call"))
         settings = self.env["res.config.settings"].with_company(self.company_b).create({})
         self.assertEqual(settings.sfcn_call_daily_goal, 60)
+
+    def test_every_setting_declares_its_default_once(self):
+        """Each setting of the module is a res.company field whose default comes from SETTING_DEFAULTS (the one
+        declaration the readers share), edited in Settings through a related field without a default of its
+        own."""
+        company_fields = self.env["res.company"]._fields
+        settings_fields = self.env["res.config.settings"]._fields
+        settings = {name for name in company_fields if name.startswith("sfcn_")
+                    and company_fields[name].type != "many2one"}
+        self.assertEqual(settings, set(SETTING_DEFAULTS))
+        fresh = self.env["res.company"].create({"name": "SFCN Company C"})
+        for name, default in SETTING_DEFAULTS.items():
+            self.assertEqual(fresh[name], default, name)
+            self.assertEqual(settings_fields[name].related, f"company_id.{name}", name)
+
+    def test_local_periods_from_date_utils(self):
+        """A rep's day and week start at local midnight (Monday for the week), as naive UTC datetimes."""
+        day_start, day_end = local_period_utc("Asia/Shanghai")
+        self.assertEqual((day_start.hour, day_end - day_start), (16, timedelta(days=1)))
+        week_start, week_end = local_period_utc("Asia/Shanghai", "week")
+        self.assertEqual(((week_start + timedelta(hours=8)).weekday(), week_end - week_start),
+                         (0, timedelta(days=7)))
+        self.assertLessEqual(week_start, day_start)
+        self.assertEqual(local_period_utc(False)[0].hour, 0)
 
     def test_settings_edit_the_current_company_only(self):
         self._settings(self.company_a, {"sfcn_call_daily_goal": 40, "sfcn_default_stage_max_days": 12})

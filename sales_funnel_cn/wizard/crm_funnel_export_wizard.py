@@ -5,6 +5,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..models.sfcn_settings import sfcn_settings
 from ..report.funnel_export import XLSX_MIMETYPE
 from ..report.funnel_export import build_funnel_xlsx
 from ..report.funnel_export import export_filename
@@ -32,7 +33,7 @@ class CrmFunnelExportWizard(models.TransientModel):
     @api.depends("date_from", "date_to", "team_ids", "user_ids")
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_deal_count(self):
-        threshold = self.env.company.sfcn_export_background_threshold
+        threshold = sfcn_settings(self.env).sfcn_export_background_threshold
         for wizard in self:
             wizard.deal_count = wizard._count_deals() if wizard.date_from and wizard.date_to else 0
             wizard.in_background = wizard.deal_count > threshold
@@ -52,7 +53,7 @@ class CrmFunnelExportWizard(models.TransientModel):
         background job, whose form is returned: the request never holds a worker for the build."""
         self.ensure_one()
         count = self._count_deals()
-        if count > self.env.company.sfcn_export_background_threshold:
+        if count > sfcn_settings(self.env).sfcn_export_background_threshold:
             job = self.env["crm.funnel.export.job"]._request(self, count)
             return {
                 "type": "ir.actions.act_window", "res_model": job._name, "res_id": job.id, "view_mode": "form",
