@@ -58,7 +58,7 @@ def run(ctx, bench):
     bench.goal(f"month rates per rep over {total:,} calls ({in_month:,} in the month)",
                f"{rates['seconds']:.3f} s, {rates['queries']} queries", "<= 1 s", rates["seconds"] <= 1)
 
-    number = leads[:1].call_phone_normalized
+    number = leads[:1].phone_sanitized
     with bench.measure("suppression lookup of one number"):
         env["crm.phone.suppression"]._find([number])
     index = bench.index_verdict(env.cr, "suppression lookup",

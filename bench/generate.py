@@ -46,6 +46,8 @@ def generate(env, n):
     """N opportunities (and, with the module, 5 x N call logs) in the database of env; returns a summary."""
     env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
                            mail_create_nosubscribe=True))
+    # a company in China: the numbers below are stored as crm sanitises them there (phone_sanitized, E.164)
+    env.company.country_id = env.ref("base.cn")
     reps = make_reps(env)
     team = bench_team(env) or env["crm.team"].create({
         "name": "Bench Team", "crm_team_member_ids": [Command.create({"user_id": u.id}) for u in reps]})
@@ -55,21 +57,22 @@ def generate(env, n):
     cr = env.cr
     customers = max(500, min(n // 20, 50_000))
     cr.execute("""
-        INSERT INTO res_partner (name, complete_name, is_company, active, type, lang, phone, email,
+        INSERT INTO res_partner (name, complete_name, is_company, active, type, lang, phone, phone_sanitized, email,
                                  create_uid, write_uid, create_date, write_date)
         SELECT '客户 ' || lpad(g::text, 6, '0') || ' 有限公司', '客户 ' || lpad(g::text, 6, '0') || ' 有限公司',
-               true, true, 'contact', 'zh_CN', '0755 ' || lpad(g::text, 8, '0'), 'c' || g || '@example.cn',
+               true, true, 'contact', 'zh_CN', '0755 ' || lpad(g::text, 8, '0'), '+86755' || lpad(g::text, 8, '0'),
+               'c' || g || '@example.cn',
                1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM generate_series(1, %s) g
      RETURNING id""", [customers])
     partner_ids = sorted(row[0] for row in cr.fetchall())
     assert partner_ids[-1] - partner_ids[0] == customers - 1, "customers expected with consecutive ids"
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids])
-    # with the module, the call number (normalised as the module stores it) and the state the deal's calls
-    # and follow-ups left, in the same statement (an UPDATE of every deal afterwards costs as much again)
+    # with the module, the state the deal's calls and follow-ups left, in the same statement (an UPDATE of every
+    # deal afterwards costs as much again)
     module = "crm.call.log" in env
-    module_columns = ", call_phone_normalized, call_next_date, date_last_followup" if module else ""
-    module_values = """, '+86138' || lpad(g::text, 8, '0'),
+    module_columns = ", call_next_date, date_last_followup" if module else ""
+    module_values = """,
                CASE WHEN g %% 10 <> 0 THEN d.now + make_interval(days => g %% 14 - 7) END,
                CASE WHEN g %% 10 <> 0 THEN d.now - make_interval(days => g %% 20) END""" if module else ""
     params = {"n": n, "reps": reps.ids, "team": team.id, "stages": stages.ids, "won": won.id,
@@ -89,7 +92,8 @@ def generate(env, n):
     # last stage change within the last 90 days (some deals stale), amounts 10,000 to 1,000,000
     cr.execute("""
         INSERT INTO crm_lead (name, type, active, user_id, team_id, stage_id, company_id, partner_id,
-                              probability, expected_revenue, prorated_revenue, phone, email_from, priority,
+                              probability, expected_revenue, prorated_revenue, phone, phone_sanitized,
+                              email_from, priority,
                               create_date, write_date, date_open, date_last_stage_update, create_uid, write_uid
                               {module_columns})
         SELECT '商机 ' || lpad(g::text, 7, '0'), 'opportunity', true,
@@ -99,7 +103,8 @@ def generate(env, n):
                %(partner0)s + (g::bigint * 7919 %% %(customers)s)::int,
                s.probability, 10000 + (g::bigint * 104729 %% 990000)::int,
                (10000 + (g::bigint * 104729 %% 990000)::int) * s.probability / 100.0,
-               '138 ' || lpad(g::text, 8, '0'), 'deal' || g || '@example.cn', '0',
+               '138 ' || lpad(g::text, 8, '0'), '+86138' || lpad(g::text, 8, '0'),
+               'deal' || g || '@example.cn', '0',
                d.created, d.created, d.created, GREATEST(d.created, d.now - make_interval(days => (g * 31) %% 90)),
                1, 1 {module_values}
           FROM generate_series(1, %(n)s) g
@@ -138,7 +143,7 @@ def _bring_under_module(env, n):
                                   create_uid, write_uid, create_date, write_date)
         SELECT l.id, l.partner_id, COALESCE(l.user_id, %(rep)s), l.team_id, l.company_id, c.date,
                (%(mix)s::int[])[1 + (g::bigint * 37 %% 100)::int %% array_length(%(mix)s::int[], 1)], l.phone,
-               l.call_phone_normalized, (g %% 30) / 10.0, '挖需求', NULL, 1, 1, c.date, c.date
+               l.phone_sanitized, (g %% 30) / 10.0, '挖需求', NULL, 1, 1, c.date, c.date
           FROM generate_series(0, %(calls)s - 1) g
           JOIN LATERAL (SELECT min(id) AS first FROM crm_lead) f ON true
           JOIN crm_lead l ON l.id = f.first + g %% %(n)s
@@ -146,4 +151,7 @@ def _bring_under_module(env, n):
                                     - make_interval(days => (g::bigint * 17 %% 150)::int,
                                                     mins => (g::bigint * 7 %% 600)::int) AS date) c
     """, {"rep": reps[0].id, "mix": mix, "calls": CALLS_PER_DEAL * n, "n": n})
+    # the customers' levels (已接触, 有线索...) as the module's daily cron keeps them on a live database; a call
+    # then recomputes a company's level only when the call can change it (crm_call_log_level.py)
+    env["res.partner"]._cron_refresh_customer_levels()
     return {"call logs": CALLS_PER_DEAL * n}

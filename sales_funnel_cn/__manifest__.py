@@ -7,7 +7,7 @@
     "website": "https://github.com/sales-funnel-cn/sales_funnel_cn",
     "author": "sales_funnel_cn developers",
     "license": "LGPL-3",
-    "depends": ["crm", "mail"],
+    "depends": ["crm", "mail", "sms"],
     "external_dependencies": {"python": ["xlsxwriter", "phonenumbers"]},
     "data": [
         "security/sales_funnel_security.xml",

@@ -42,9 +42,10 @@ def post_init_hook(env):
         Pool.create([{"name": env._("Public Pool"), "company_id": company.id} for company in companies - with_pool])
     # 2. one pass over every deal: the follow-up clock of every owned deal starts now, unassigned deals are
     # pooled from now, every deal in its company's (or team's) pool, every pool rule active from day one
-    # (return-to-pool dates from the install: grace period), call numbers and EB warnings computed
+    # (return-to-pool dates from the install: grace period), EB warnings computed (call numbers are crm's own
+    # phone_sanitized, already stored)
     env["crm.lead"]._sfcn_install_rewrite(now)
-    # 3. the other stored computed values (contacts' call numbers; grades... of deals with facts)
+    # 3. the other stored computed values (EB warnings of deals with key persons; grades... of deals with facts)
     env["crm.lead"]._sfcn_install_fill_computed()
     # 3b. every deal gets its acquisition channel (from its UTM medium or source when they map to one)
     env["crm.lead"]._sfcn_install_channels()

@@ -209,7 +209,7 @@ def masked(value):
 
 
 def test_masked_on_read_paths(rep, world):
-    fields = ["phone", "email_from", "email_normalized", "phone_sanitized", "call_phone_normalized"]
+    fields = ["phone", "email_from", "email_normalized", "phone_sanitized", "call_phone", "call_suppression_note"]
     [row] = rep.execute("crm.lead", "read", [world["pooled"]], fields)
     assert row["phone"] == "139****5678" and all(masked(row[f]) for f in fields), row
     [row] = rep.execute("crm.lead", "search_read", [("id", "=", world["pooled"])], fields=fields)

@@ -1,6 +1,7 @@
 from . import crm_call_log
 from . import crm_call_log_level
 from . import crm_call_outcome
+from . import crm_call_state
 from . import crm_channel_cost
 from . import crm_customer_level_history
 from . import crm_followup

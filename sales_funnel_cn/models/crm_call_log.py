@@ -1,14 +1,13 @@
 from datetime import timedelta
 
 from markupsafe import Markup
+from markupsafe import escape
 
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
-
-from .crm_phone_suppression import normalize_phone
 
 
 class CrmCallLog(models.Model):
@@ -58,10 +57,10 @@ class CrmCallLog(models.Model):
             if not call.company_id or call.lead_id.company_id:
                 call.company_id = call.lead_id.company_id or call.user_id.company_id or self.env.company
 
-    @api.depends("phone")
+    @api.depends("phone", "lead_id.country_id", "partner_id.country_id")
     def _compute_phone_sanitized(self):
         for call in self:
-            call.phone_sanitized = normalize_phone(call.phone)
+            call.phone_sanitized = (call.lead_id or call.partner_id)._sfcn_sanitize(call.phone)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -81,15 +80,16 @@ class CrmCallLog(models.Model):
                 vals.setdefault("phone", lead._sfcn_call_number())
             elif vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals.setdefault("phone", partner.phone or partner.mobile)
+                vals.setdefault("phone", partner._sfcn_call_number())
             if not vals.get("phone"):
                 raise ValidationError(self.env._("A call needs a phone number."))
             outcome = Outcome.browse(vals["outcome_id"])
             if outcome.effect == "callback" and not vals.get("callback_date"):
                 raise ValidationError(self.env._(
                     "Outcome %(code)s needs the callback date the contact agreed to.", code=outcome.code))
-            suppressed = self.env["crm.phone.suppression"]._find(
-                [normalize_phone(vals["phone"])], self.env["res.partner"].browse(vals.get("partner_id")))
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            suppressed = self.env["crm.phone.suppression"]._find([(lead or partner)._sfcn_sanitize(vals["phone"])],
+                                                                 partner)
             if suppressed:
                 raise UserError(self.env._(
                     "Do not call this number: %(why)s. A sales manager can clear the flag.",
@@ -101,8 +101,9 @@ class CrmCallLog(models.Model):
         return calls
 
     def _check_not_masked(self, lead, partner):
-        """A deal in the public pool is claimed before it is called: logging a call on it (or on its customer)
-        would store, and show the caller, the number the pool hides."""
+        """A deal in the public pool is claimed before it is called: logging a call on it (or on another
+        customer) would store, and show the caller, the number the pool hides. The deal's own customer is shown
+        as the deal is (a customer's details are masked only to who holds no unmasked deal of it)."""
         if lead._pool_masked_ids() or partner._sfcn_masked_ids():
             raise UserError(self.env._(
                 "%(deal)s is in the public pool: claim it before you call the customer.",
@@ -110,18 +111,19 @@ class CrmCallLog(models.Model):
 
     def _post_summary(self):
         """One line in the deal's chatter (or the contact's, for a call without a deal): the history of the
-        deal shows every call with its code, purpose and note."""
+        deal shows every call with its code, purpose and note. An internal note by the caller that notifies
+        nobody: logged (``_message_log``, one INSERT) rather than posted (which looks for recipients, reply-to
+        and a parent message to find that nobody is to be notified)."""
         self.ensure_one()
-        record = (self.lead_id or self.partner_id).sudo()
+        record = self.lead_id or self.partner_id
         if not record:
             return
-        body = self.env._("Call %(code)s · %(meaning)s to %(phone)s. Purpose: %(purpose)s",
-                          code=self.outcome_id.code, meaning=self.outcome_id.name, phone=self.phone,
-                          purpose=self.purpose)
+        body = escape(self.env._("Call %(code)s · %(meaning)s to %(phone)s. Purpose: %(purpose)s",
+                                 code=self.outcome_id.code, meaning=self.outcome_id.name, phone=self.phone,
+                                 purpose=self.purpose))
         if self.note:
             body = Markup("%s<br/>%s") % (body, self.note)
-        record.message_post(body=body, message_type="notification", subtype_xmlid="mail.mt_note",
-                            author_id=self.user_id.partner_id.id)
+        record._message_log(body=body, author_id=self.user_id.sudo().partner_id.id)
 
     def _apply_effect(self):
         """Apply the outcome's effect kind with its parameters, then record the follow-up. A call
@@ -136,7 +138,9 @@ class CrmCallLog(models.Model):
             state["call_next_date"] = False
         if outcome.retry_hours:
             state["call_next_date"] = when + timedelta(hours=outcome.retry_hours)
-        Suppression = self.env["crm.phone.suppression"].sudo()
+        # the flag records who, when and which call: no creation line in its chatter (changes are tracked)
+        Suppression = self.env["crm.phone.suppression"].sudo().with_context(mail_create_nolog=True,
+                                                                            mail_create_nosubscribe=True)
         flag = {"phone_sanitized": self.phone_sanitized, "date": when, "user_id": self.user_id.id,
                 "call_id": self.id}
         if outcome.effect == "invalid":

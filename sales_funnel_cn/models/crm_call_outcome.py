@@ -18,37 +18,42 @@ EFFECTS = [
 
 
 class CrmCallOutcome(models.Model):
-    """A call summary code (外呼小结). Codes and their effects are data, editable by sales managers only."""
+    """A call summary code (外呼小结). Codes and their effects are data, editable by sales managers only; every
+    change of a code, its effect or its parameters is tracked in its chatter."""
 
     _name = "crm.call.outcome"
+    _inherit = ["mail.thread"]
     _description = "Call Outcome"
     _order = "sequence, id"
     _rec_names_search = ["code", "name"]
 
-    name = fields.Char("Meaning", required=True, translate=True)
-    code = fields.Char(required=True, help="Short code written on every call, e.g. N/A, W/N, D, C.")
+    name = fields.Char("Meaning", required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, tracking=True, help="Short code written on every call, e.g. N/A, W/N, D, C.")
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     is_connected = fields.Boolean(
-        "Connected", help="Someone answered: the call counts in the connected rate (接通率).")
+        "Connected", tracking=True, help="Someone answered: the call counts in the connected rate (接通率).")
     is_conversation = fields.Boolean(
-        "Conversation", help="A real conversation took place: counts in the conversation rate (洽谈率).")
+        "Conversation", tracking=True,
+        help="A real conversation took place: counts in the conversation rate (洽谈率).")
     is_conversion = fields.Boolean(
-        "Conversion", help="The contact became a potential or target customer: counts in the conversion rate (转化率).")
-    is_hangup = fields.Boolean("Hang-up", help="The contact hung up: counts in the hang-up rate (挂线率).")
-    effect = fields.Selection(EFFECTS, required=True, default="none")
+        "Conversion", tracking=True,
+        help="The contact became a potential or target customer: counts in the conversion rate (转化率).")
+    is_hangup = fields.Boolean(
+        "Hang-up", tracking=True, help="The contact hung up: counts in the hang-up rate (挂线率).")
+    effect = fields.Selection(EFFECTS, required=True, default="none", tracking=True)
     retry_hours = fields.Integer(
-        "Retry After (Hours)", default=0,
+        "Retry After (Hours)", default=0, tracking=True,
         help="The lead is due for a call again after this delay (0: no retry scheduled).")
     unreachable_after = fields.Integer(
-        default=0,
+        default=0, tracking=True,
         help="After this many consecutive calls with this outcome the number is flagged 长期未接通 "
              "(0: never).")
-    cooldown_days = fields.Integer("Cool-down (Days)", default=0)
-    lost_reason_id = fields.Many2one("crm.lost.reason")
+    cooldown_days = fields.Integer("Cool-down (Days)", default=0, tracking=True)
+    lost_reason_id = fields.Many2one("crm.lost.reason", tracking=True)
     activity_type_id = fields.Many2one(
-        "mail.activity.type", help="Activity scheduled on the lead by this outcome.")
-    activity_days = fields.Integer("Activity In (Days)", default=1)
+        "mail.activity.type", tracking=True, help="Activity scheduled on the lead by this outcome.")
+    activity_days = fields.Integer("Activity In (Days)", default=1, tracking=True)
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "A call outcome code must be unique."),

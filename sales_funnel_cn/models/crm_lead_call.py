@@ -1,19 +1,14 @@
-from datetime import datetime
-from datetime import time
-
 from odoo import api
 from odoo import fields
 from odoo import models
 
-from .crm_phone_suppression import normalize_phone
-
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    """Telesales on deals: the call state (crm_call_state.py), the call logs and the telesales status."""
 
-    call_phone_normalized = fields.Char(
-        "Call Number", compute="_compute_call_phone_normalized", store=True, index=True,
-        help="The lead's phone (or mobile) in E.164 form: the same number written differently is one number.")
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.call.state.mixin"]
+
     call_log_ids = fields.One2many("crm.call.log", "lead_id", "Call Logs")
     call_count = fields.Integer("Calls", compute="_compute_call_count")
     call_status = fields.Selection(
@@ -21,22 +16,8 @@ class CrmLead(models.Model):
         "Telesales Status", index=True, copy=False, readonly=True,
         help="Set by the last D or C call outcome. The A/B/C/D customer grade is computed separately "
              "from key persons and qualification facts.")
-    call_na_count = fields.Integer("Consecutive Unanswered Calls", default=0, copy=False, readonly=True)
-    call_next_date = fields.Datetime("Next Call", index=True, copy=False, readonly=True,
-                                     help="Retry or callback scheduled by the last call outcome.")
-    call_cooldown_until = fields.Datetime("Cool-down Until", copy=False, readonly=True)
-    call_suppression_note = fields.Char("Call Warning", compute="_compute_call_suppression")
-    call_suppressed = fields.Boolean("Do Not Call", compute="_compute_call_suppression",
-                                     search="_search_call_suppressed")
-    call_due_today = fields.Boolean("Due for a Call Today", compute="_compute_call_due_today",
-                                    search="_search_call_due_today")
     call_phone = fields.Char("Number to Call", compute="_compute_call_phone",
-                             help="The deal's phone or mobile, else its contact's phone or mobile.")
-
-    @api.depends("phone", "mobile")
-    def _compute_call_phone_normalized(self):
-        for lead in self:
-            lead.call_phone_normalized = normalize_phone(lead.phone or lead.mobile)
+                             help="The deal's mobile or phone, else its contact's mobile or phone.")
 
     @api.depends("phone", "mobile", "partner_id.phone", "partner_id.mobile")
     def _compute_call_phone(self):
@@ -44,9 +25,7 @@ class CrmLead(models.Model):
             lead.call_phone = lead._sfcn_call_number()
 
     def _sfcn_call_number(self):
-        """The number a call on this deal dials: one rule for the call list, the dialog and the log."""
-        self.ensure_one()
-        return self.phone or self.mobile or self.partner_id.phone or self.partner_id.mobile or False
+        return self._sfcn_own_call_number() or (self.partner_id and self.partner_id._sfcn_own_call_number())
 
     def _compute_call_count(self):
         counts = dict(self.env["crm.call.log"]._read_group(
@@ -54,46 +33,18 @@ class CrmLead(models.Model):
         for lead in self:
             lead.call_count = counts.get(lead, 0)
 
-    def _compute_call_suppression(self):
-        Suppression = self.env["crm.phone.suppression"]
-        for lead in self:
-            found = Suppression._find([lead.call_phone_normalized], lead.partner_id)
-            lead.call_suppressed = bool(found)
-            lead.call_suppression_note = "; ".join(s._describe() for s in found) or False
-
-    def _search_call_suppressed(self, operator, value):
-        Suppression = self.env["crm.phone.suppression"].sudo()
-        # NULL-safe: "NULL IN (subquery)" is NULL in SQL and would hide the row under a negation
-        domain = ["|",
-                  "&", ("call_phone_normalized", "!=", False),
-                  ("call_phone_normalized", "in", Suppression._search([]).subselect("phone_sanitized")),
-                  "&", ("partner_id", "!=", False),
-                  ("partner_id", "in", Suppression._search([("partner_id", "!=", False)]).subselect("partner_id"))]
-        positive = (operator == "=") == bool(value)
-        return domain if positive else ["!", *domain]
-
-    def _compute_call_due_today(self):
-        due = self.search([("id", "in", self.ids), ("call_due_today", "=", True)])
-        for lead in self:
-            lead.call_due_today = lead in due
-
-    def _search_call_due_today(self, operator, value):
-        end = datetime.combine(fields.Date.context_today(self), time.max)
-        now = fields.Datetime.now()
-        domain = [
-            ("call_suppressed", "=", False),
-            # a won deal is a customer now, not a cold call
+    def _sfcn_call_due_domain(self, end):
+        """A deal never called is due at once; a won deal is a customer now, not a cold call."""
+        return [
             "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False),
-            "|", "|", ("call_phone_normalized", "!=", False), ("partner_id.phone", "!=", False),
-            ("partner_id.mobile", "!=", False),
-            "|", ("call_cooldown_until", "=", False), ("call_cooldown_until", "<=", now),
             "|", ("call_next_date", "<=", end),
             "&", ("call_next_date", "=", False), ("call_log_ids", "=", False),
         ]
-        positive = (operator == "=") == bool(value)
-        if positive:
-            return domain
-        return [("id", "not in", self._search(domain))]
+
+    def _sfcn_has_number_domain(self):
+        """Its own number or its contact's."""
+        return [*super()._sfcn_has_number_domain(),
+                *[(f"partner_id.{fname}", "!=", False) for fname in self.env["res.partner"]._phone_get_number_fields()]]
 
     def action_log_call(self):
         self.ensure_one()

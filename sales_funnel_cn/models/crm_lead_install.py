@@ -8,7 +8,6 @@ from odoo.tools.sql import column_exists
 from odoo.tools.sql import create_column
 
 from .crm_lead_key_person import DECISION_ROLES
-from .crm_phone_suppression import normalize_phone
 
 # The columns the module adds to tables that already hold a company's data, whose values Odoo would write row
 # by row for every existing record at install: stored computed fields (computed record by record, then
@@ -26,8 +25,7 @@ INSTALL_SQL_COLUMNS = {
         "date_reclaim": ("timestamp", None, False),
         "date_reclaim_warning": ("timestamp", None, False),
         "reclaim_rule": ("varchar", None, False),
-        # calls (crm_lead_call.py)
-        "call_phone_normalized": ("varchar", None, False),
+        # calls (crm_call_state.py; the numbers are crm's own phone_sanitized)
         "call_na_count": ("int4", 0, False),
         # grades and qualification (crm_lead_grade.py, crm_lead_qualification.py)
         "procurement_state": ("varchar", "unknown", True),
@@ -41,13 +39,9 @@ INSTALL_SQL_COLUMNS = {
         "sfcn_referrer_company_id": ("int4", None, False),
     },
     "res_partner": {
-        "call_phone_normalized": ("varchar", None, False),
-        "call_mobile_normalized": ("varchar", None, False),
         "call_na_count": ("int4", 0, False),
     },
 }
-# Distinct numbers normalised per batch when filling the call numbers (bounds the memory of the install).
-PHONE_BATCH = 20000
 
 
 def create_install_columns(cr):
@@ -64,38 +58,6 @@ def create_install_columns(cr):
                            SQL.identifier(column), SQL(sql_type + (" NOT NULL" if required else "")), default))
             cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table),
                            SQL.identifier(column)))
-
-
-def phone_lookup_table(cr, table, sources):
-    """Fill the temporary table ``sfcn_install_phone`` (raw number -> E.164) with the distinct numbers of these
-    SQL expressions over ``table``, normalised by the same ``normalize_phone`` as the computed fields, once
-    per distinct number, PHONE_BATCH numbers at a time (bounded memory). The caller drops the table."""
-    cr.execute("""CREATE TEMPORARY TABLE IF NOT EXISTS sfcn_install_phone
-                  (raw varchar PRIMARY KEY, norm varchar NOT NULL)""")
-    for source in sources:
-        # the sources are constant SQL expressions of the callers
-        cr.execute(SQL("""SELECT DISTINCT %(source)s FROM %(table)s WHERE %(source)s <> ''
-                          EXCEPT SELECT raw FROM sfcn_install_phone""", source=SQL(source),
-                       table=SQL.identifier(table)))
-        raws = [row[0] for row in cr.fetchall()]
-        for start in range(0, len(raws), PHONE_BATCH):
-            pairs = [(raw, norm) for raw in raws[start:start + PHONE_BATCH] if (norm := normalize_phone(raw))]
-            if pairs:
-                cr.execute(SQL("INSERT INTO sfcn_install_phone (raw, norm) VALUES %s",
-                               SQL(", ").join(SQL("(%s, %s)", raw, norm) for raw, norm in pairs)))
-        del raws
-    cr.execute("ANALYZE sfcn_install_phone")
-
-
-def fill_normalized_phones(cr, table, targets):
-    """Set the E.164 call numbers of every row of ``table`` (``targets``: column -> SQL expression of the raw
-    number it normalises) with one UPDATE per column of the rows whose number changes."""
-    phone_lookup_table(cr, table, dict.fromkeys(targets.values()))
-    for column, source in targets.items():
-        cr.execute(SQL("""UPDATE %(table)s t SET %(column)s = p.norm FROM sfcn_install_phone p
-                          WHERE p.raw = %(source)s AND t.%(column)s IS DISTINCT FROM p.norm""",
-                       table=SQL.identifier(table), column=SQL.identifier(column), source=SQL(source)))
-    cr.execute("DROP TABLE sfcn_install_phone")
 
 
 @contextmanager
@@ -228,8 +190,6 @@ class CrmLead(models.Model):
         - ``pool_id``: its company's team pool, else its company's default pool (``_compute_pool_id``);
         - ``date_reclaim``, ``date_reclaim_warning``, ``reclaim_rule`` (``_compute_date_reclaim``), with the
           pools' days as constants: the grace period starts at the install;
-        - ``call_phone_normalized`` (``_compute_call_phone_normalized``): each distinct number normalised once
-          in Python, looked up through a temporary function;
         - ``eb_missing_warning`` (``_compute_eb_missing_warning``) for deals without key persons (all of them
           on a CRM that never had the module; the others are updated after).
 
@@ -239,11 +199,6 @@ class CrmLead(models.Model):
         self.env.flush_all()
         cr = self.env.cr
         company = self.env.company.id
-        # call numbers: the distinct raw numbers, normalised; the function is not inlined (it reads a table)
-        phone = "COALESCE(NULLIF(phone, ''), mobile)"
-        phone_lookup_table(cr, "crm_lead", [phone])
-        cr.execute("""CREATE OR REPLACE FUNCTION pg_temp.sfcn_install_phone(varchar) RETURNS varchar
-                      LANGUAGE sql STABLE AS 'SELECT norm FROM pg_temp.sfcn_install_phone WHERE raw = $1'""")
         # pools: as _compute_pool_id, team pool first, then the company's default pool, else unchanged
         pools = self.env["crm.pool"]._pools_by_key()
         lead_company = SQL("COALESCE(company_id, %s)", company)
@@ -295,7 +250,6 @@ class CrmLead(models.Model):
             "reclaim_rule": ("varchar", SQL(
                 "(CASE WHEN %s THEN (CASE WHEN %s <= %s THEN 'followup' ELSE 'not_won' END) END)",
                 holds, by_followup, by_won)),
-            "call_phone_normalized": ("varchar", SQL("pg_temp.sfcn_install_phone(%s)", SQL(phone))),
             "eb_missing_warning": ("bool", SQL("COALESCE(probability, 0) >= 75")),
         }
         # a view on these columns forbids the rewrite: the same row-by-row values are then written by an UPDATE
@@ -312,8 +266,6 @@ class CrmLead(models.Model):
             cr.execute(SQL("ALTER TABLE crm_lead %s", SQL(", ").join(
                 SQL("ALTER COLUMN %s TYPE %s USING %s", SQL.identifier(name), SQL(sql_type), value)
                 for name, (sql_type, value) in columns.items())))
-        cr.execute("DROP FUNCTION pg_temp.sfcn_install_phone(varchar)")
-        cr.execute("DROP TABLE sfcn_install_phone")
         self.env.invalidate_all()
 
     # ------------------------------------------------------------------ install: computed columns
@@ -325,9 +277,6 @@ class CrmLead(models.Model):
         compares everything with a fresh compute of the same records."""
         self.env.flush_all()
         cr = self.env.cr
-        # _compute_call_numbers_normalized of the contacts (the deals' numbers are written by the rewrite)
-        fill_normalized_phones(cr, "res_partner", {"call_phone_normalized": "phone",
-                                                   "call_mobile_normalized": "mobile"})
         # _compute_eb_missing_warning of the deals with key persons: no warning with an approving economic buyer
         cr.execute("""
             UPDATE crm_lead l SET eb_missing_warning = false

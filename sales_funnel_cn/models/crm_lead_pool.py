@@ -28,7 +28,7 @@ from .sfcn_masking import touches_masked
 _logger = logging.getLogger(__name__)
 
 MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc",
-                 "call_phone_normalized", "call_suppression_note")
+                 "call_phone", "call_suppression_note")
 # fields a search, a grouping or a sort could reveal masked contact details through
 MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion")
 

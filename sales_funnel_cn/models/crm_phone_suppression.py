@@ -1,5 +1,3 @@
-import phonenumbers
-
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -14,27 +12,13 @@ REASONS = [
 ]
 
 
-def normalize_phone(number, region="CN"):
-    """E.164 form of a phone number (China by default), so '138 0013 8000', '+86-13800138000' and
-    '8613800138000' are one number. Numbers phonenumbers cannot parse keep their digits only."""
-    if not number:
-        return False
-    raw = str(number).strip()
-    try:
-        parsed = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is not None and phonenumbers.is_possible_number(parsed):
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    return digits or False
-
-
 class CrmPhoneSuppression(models.Model):
     """A number (and possibly a contact) that must not be called: invalid, blacklisted or unreachable.
-    Records are never deleted: clearing one keeps who cleared it and when."""
+    Records are never deleted: clearing one keeps who cleared it and when (tracked in its chatter). Numbers are
+    core's sanitised form (``phone_sanitized`` of deals and contacts, see crm_call_state.py)."""
 
     _name = "crm.phone.suppression"
+    _inherit = ["mail.thread"]
     _description = "Suppressed Phone Number"
     _order = "date desc, id desc"
     _rec_name = "phone_sanitized"
@@ -45,9 +29,9 @@ class CrmPhoneSuppression(models.Model):
     date = fields.Datetime("Flagged On", required=True, default=fields.Datetime.now, readonly=True)
     user_id = fields.Many2one("res.users", "Flagged By", default=lambda self: self.env.user, readonly=True)
     call_id = fields.Many2one("crm.call.log", readonly=True, ondelete="set null")
-    active = fields.Boolean(default=True, readonly=True)
-    date_cleared = fields.Datetime("Cleared On", readonly=True)
-    cleared_by_id = fields.Many2one("res.users", readonly=True)
+    active = fields.Boolean(default=True, readonly=True, tracking=True)
+    date_cleared = fields.Datetime("Cleared On", readonly=True, tracking=True)
+    cleared_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
 
     def _describe(self):
         self.ensure_one()
@@ -58,7 +42,7 @@ class CrmPhoneSuppression(models.Model):
 
     @api.model
     def _find(self, numbers=(), partners=None):
-        """Active suppressions hitting these normalized numbers or contacts (indexed lookups)."""
+        """Active suppressions hitting these sanitised numbers or contacts (indexed lookups)."""
         numbers = [n for n in numbers if n]
         parts = []
         if numbers:
@@ -78,7 +62,7 @@ class CrmPhoneSuppression(models.Model):
             rec.sudo().write({"active": False, "date_cleared": now, "cleared_by_id": self.env.uid})
             self.env["crm.lead"].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
             self.env["res.partner"].invalidate_model(["call_suppressed", "call_suppression_note", "call_due_today"])
-            leads = self.env["crm.lead"].sudo().search([("call_phone_normalized", "=", rec.phone_sanitized)])
+            leads = self.env["crm.lead"].sudo().search([("phone_sanitized", "=", rec.phone_sanitized)])
             for lead in leads:
                 lead.message_post(body=self.env._("Call flag cleared by %(user)s: %(desc)s",
                                                   user=self.env.user.name, desc=rec._describe()))

@@ -229,8 +229,8 @@ class TestCallOutcome(SalesFunnelCommon):
                                               "purpose": "约演示", "date": self.when})
         self.assertTrue(contact.call_suppressed)
         self.assertIn("Blacklisted", contact.call_suppression_note)
-        # the mobile alone, on another contact, is enough
-        other = self.env["res.partner"].create({"name": "外呼联系人 同号", "mobile": "+86 21 6000 4444"})
+        # the number dialled (the mobile, core's first), written differently on another contact, is enough
+        other = self.env["res.partner"].create({"name": "外呼联系人 同号", "phone": "+86 137 0013 7000"})
         self.assertTrue(other.call_suppressed)
         arch = self.env["res.partner"].with_user(self.rep).get_view(
             self.env.ref("base.view_partner_form").id, "form")["arch"]
@@ -251,6 +251,91 @@ class TestCallOutcome(SalesFunnelCommon):
         self.assertIn("Invalid Number", wizard.warning)
         with self.assertRaises(UserError):
             wizard.action_log()
+
+    def test_numbers_are_cores_with_the_records_region(self):
+        """Numbers are core's phone_sanitized, read in the deal's (or its customer's) country, else the
+        company's (China here); the number dialled is the one core sanitises first (mobile, then phone), so a flag
+        on it keeps the deal out of the call list."""
+        us = self.env.ref("base.us")
+        abroad = self._new_deal("外呼测试 美国", phone="(650) 253-0000", country_id=us.id)
+        home = self._new_deal("外呼测试 国内", phone="(021) 5555-1234", mobile="139 1234 0000")
+        self.assertEqual(abroad.phone_sanitized, "+16502530000")
+        self.assertEqual(home.phone_sanitized, "+8613912340000")
+        self.assertEqual(home.call_phone, "139 1234 0000", "the mobile is dialled first, as core sanitises")
+        call = self._call("W/N", lead=abroad)
+        self.assertEqual(call.phone_sanitized, "+16502530000")
+        self._call("W/N", lead=home)
+        self.assertTrue(abroad.call_suppressed and home.call_suppressed)
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead.search([("call_due_today", "=", True), ("id", "in", (abroad | home).ids)]), Lead)
+        # the same national number in China is another number
+        local = self._new_deal("外呼测试 同号国内", phone="650 253 0000", user=self.rep2)
+        self.assertNotEqual(local.phone_sanitized, "+16502530000")
+        self.assertFalse(local.call_suppressed)
+        # a number core cannot read is still flagged and refused when dialled again (its digits)
+        odd = self._new_deal("外呼测试 分机", phone="8021")
+        self.assertFalse(odd.phone_sanitized)
+        self.assertEqual(self._call("W/N", lead=odd).phone_sanitized, "8021")
+        with self.assertRaisesRegex(UserError, "8021 is flagged Invalid Number"):
+            self._call("N/A", lead=odd)
+
+    def test_settings_changes_are_tracked(self):
+        """A changed code effect or parameter, and a cleared flag, leave a trace in their chatter."""
+        env = self.env(context={})
+        outcome = env.ref("sales_funnel_cn.call_outcome_na")
+        outcome.with_user(self.manager).write({"retry_hours": 6, "effect": "cooldown"})
+        env.flush_all()
+        env.cr.precommit.run()  # tracking values are written at commit
+        tracked = outcome.message_ids.tracking_value_ids
+        self.assertEqual(set(tracked.field_id.mapped("name")), {"retry_hours", "effect"})
+        self.assertIn(6, tracked.mapped("new_value_integer"))
+        env["crm.call.log"].with_user(self.rep).create(
+            {"lead_id": self.lead.id, "outcome_code": "W/N", "purpose": "挖需求"})
+        env.flush_all()
+        env.cr.precommit.run()  # flagged in an earlier transaction: Odoo tracks no change of a new record
+        flag = self.Suppression.with_env(env).search([("phone_sanitized", "=", "+8613800138000")])
+        self.assertFalse(flag.message_ids, "flagging by a call is the record itself (who, when, which call)")
+        flag.with_user(self.manager).action_clear()
+        env.flush_all()
+        env.cr.precommit.run()
+        flag.invalidate_recordset(["message_ids"])
+        self.assertEqual(set(flag.message_ids.tracking_value_ids.field_id.mapped("name")),
+                         {"active", "date_cleared", "cleared_by_id"})
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestCallQueries(SalesFunnelCommon):
+
+    def test_call_logging_queries(self):
+        """Logging a call as the deal's owner (issue 13: the queries of one call, the caches of the caller warm):
+        1. the deal (its number, owner, pool, customer, call state);
+        2. its customer's country (core's region for the number, the deal having none);
+        3. the do-not-call lookup of the number and the customer;
+        4. the call (INSERT);
+        5. the line in the deal's chatter (INSERT, a note that notifies nobody);
+        6. the deal's call state, follow-up clock and return-to-pool date (one UPDATE)."""
+        env = self.env(context={})
+        self.customer.phone = "0755 1234 5678"
+        first, deal = (self._new_deal(f"外呼计数 {i}", phone=f"138 0000 100{i}").with_env(env) for i in range(2))
+        Call = env["crm.call.log"].with_user(self.rep)
+        na = env.ref("sales_funnel_cn.call_outcome_na")
+        for __ in range(2):  # the caller's caches (access rules, outcome, author)
+            Call.create({"lead_id": first.id, "outcome_id": na.id, "purpose": "挖需求"})
+        env.flush_all()
+        customer = deal.partner_id
+        deal.invalidate_recordset()
+        customer.invalidate_recordset(["country_id"])
+        with self.assertQueryCount(6):
+            call = Call.create({"lead_id": deal.id, "outcome_id": na.id, "purpose": "挖需求", "duration": 1.5})
+        self.assertEqual((deal.call_na_count, deal.call_next_date), (1, call.date + timedelta(hours=4)))
+        self.assertEqual(deal.date_last_followup, call.date)
+        self.assertTrue(deal.date_reclaim)
+        note = deal.message_ids[:1]
+        self.assertEqual((note.author_id, note.subtype_id, note.message_type),
+                         (self.rep.partner_id, env.ref("mail.mt_note"), "notification"))
+        self.assertIn("Call N/A", note.body)
+        self.assertIn("挖需求", note.body)
+        self.assertFalse(note.notification_ids)
 
 
 @tagged("post_install", "-at_install")

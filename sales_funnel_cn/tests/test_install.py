@@ -213,7 +213,9 @@ class TestInstallOnExistingData(SalesFunnelCommon):
                 self.env.cr.execute("CREATE VIEW sfcn_test_install_view AS SELECT id, pool_id FROM crm_lead")
             self.env.cr.execute(SQL("UPDATE crm_lead SET %s", SQL(", ").join(
                 SQL("%s = NULL", SQL.identifier(name)) for name in lead_fields)))
-            self.env.cr.execute("UPDATE res_partner SET call_phone_normalized = NULL, call_mobile_normalized = NULL")
+            if partner_fields:
+                self.env.cr.execute(SQL("UPDATE res_partner SET %s", SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(name)) for name in partner_fields)))
             self.env.invalidate_all()
             Lead._sfcn_install_rewrite(fields.Datetime.now())
             Lead._sfcn_install_fill_computed()
@@ -225,7 +227,29 @@ class TestInstallOnExistingData(SalesFunnelCommon):
         self.assertTrue(orm[0][at_75.id]["eb_missing_warning"])
         self.assertFalse(orm[0][backed.id]["eb_missing_warning"])
         self.assertTrue(orm[0][backed.id]["customer_grade_computed"])
-        self.assertEqual(orm[1][self.customer.id]["call_mobile_normalized"], "+8613900000001")
+
+    def test_install_reads_crm_phone_numbers(self):
+        """The call numbers are crm's own phone_sanitized, stored by crm before the install: the install writes
+        no number of its own and leaves crm's as they are; a number flagged before is found by them."""
+        def new(name, **vals):
+            return self._new_deal(name, partner_id=False, **vals)  # a customer's number would become the deal's
+
+        deals = (new("Mobile and phone", phone="+86-13800138001", mobile="13900000000")
+                 | new("Phone", phone="138 0013 8000") | new("Landline", mobile="(021) 5555-1234")
+                 | new("Abroad", phone="+1 650 253 0000") | new("Not a number", phone="not a number"))
+        self.env.flush_all()
+        self.assertFalse({"phone_sanitized", "mobile", "phone"} & set(INSTALL_SQL_COLUMNS["crm_lead"]))
+        self.env["crm.phone.suppression"].create({"phone_sanitized": "+862155551234", "reason": "invalid"})
+        self.env.cr.execute("SELECT id, phone_sanitized FROM crm_lead WHERE id = ANY(%s)", [deals.ids])
+        before = dict(self.env.cr.fetchall())
+        self.env["crm.lead"]._sfcn_install_rewrite(fields.Datetime.now())
+        self.env["crm.lead"]._sfcn_install_fill_computed()
+        self.env.cr.execute("SELECT id, phone_sanitized FROM crm_lead WHERE id = ANY(%s)", [deals.ids])
+        self.assertEqual(dict(self.env.cr.fetchall()), before)
+        self.assertEqual(deals.mapped("phone_sanitized"),
+                         ["+8613900000000", "+8613800138000", "+862155551234", "+16502530000", False],
+                         "mobile first, then phone, as core sanitises; nothing for what is not a number")
+        self.assertEqual(deals.filtered("call_suppressed").mapped("name"), ["Landline"])
 
     def test_install_columns_cover_every_computed_and_defaulted_field(self):
         """Every stored computed field and every field with a default the module adds to crm.lead and

@@ -2,8 +2,6 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
-from ..models.crm_phone_suppression import normalize_phone
-
 
 class CrmCallLogWizard(models.TransientModel):
     """Quick dialog to log a call from a lead, a kanban card or a contact."""
@@ -38,7 +36,7 @@ class CrmCallLogWizard(models.TransientModel):
                     or partner.with_env(self.env(su=False))._sfcn_masked_ids():
                 wizard.phone = False  # the pool hides it: the call is refused until the deal is claimed
                 continue
-            wizard.phone = (lead and lead._sfcn_call_number()) or partner.phone or partner.mobile or wizard.phone
+            wizard.phone = ((lead or partner) and (lead or partner)._sfcn_call_number()) or wizard.phone
 
     @api.depends("phone", "partner_id", "lead_id")
     def _compute_warning(self):
@@ -47,7 +45,8 @@ class CrmCallLogWizard(models.TransientModel):
                 wizard.warning = False
                 continue
             found = self.env["crm.phone.suppression"]._find(
-                [normalize_phone(wizard.phone)], wizard.partner_id | wizard.lead_id.partner_id)
+                [(wizard.lead_id or wizard.partner_id)._sfcn_sanitize(wizard.phone)],
+                wizard.partner_id | wizard.lead_id.partner_id)
             wizard.warning = "; ".join(s._describe() for s in found) or False
 
     @api.model
