@@ -151,6 +151,9 @@ def _bring_under_module(env, n):
                                     - make_interval(days => (g::bigint * 17 %% 150)::int,
                                                     mins => (g::bigint * 7 %% 600)::int) AS date) c
     """, {"rep": reps[0].id, "mix": mix, "calls": CALLS_PER_DEAL * n, "n": n})
+    cr.execute("""
+        UPDATE crm_lead l SET call_last_date = c.last
+          FROM (SELECT lead_id, max(date) AS last FROM crm_call_log GROUP BY lead_id) c WHERE c.lead_id = l.id""")
     # the customers' levels (已接触, 有线索...) as the module's daily cron keeps them on a live database; a call
     # then recomputes a company's level only when the call can change it (crm_call_log_level.py)
     env["res.partner"]._cron_refresh_customer_levels()

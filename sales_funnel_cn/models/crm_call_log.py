@@ -100,6 +100,34 @@ class CrmCallLog(models.Model):
             call._post_summary()
         return calls
 
+    def write(self, vals):
+        moved = {"lead_id", "partner_id", "date"} & set(vals)
+        before = (self.lead_id, self.partner_id)
+        result = super().write(vals)
+        if moved:
+            self._sfcn_refresh_last_call(before[0] | self.lead_id, before[1] | self.partner_id)
+        return result
+
+    def unlink(self):
+        leads, partners = self.lead_id, self.partner_id
+        result = super().unlink()
+        self._sfcn_refresh_last_call(leads, partners)
+        return result
+
+    @api.model
+    def _sfcn_refresh_last_call(self, leads, partners):
+        """A manager who edits or deletes call logs changes when a deal (or a contact called without a deal)
+        was last called, which says whether a deal never called is due today."""
+        Log = self.sudo()
+        for called, field, extra in ((leads, "lead_id", []), (partners, "partner_id", [("lead_id", "=", False)])):
+            records = called.sudo().exists()
+            if not records:
+                continue
+            last = dict(Log._read_group([(field, "in", records.ids), *extra], [field], ["date:max"]))
+            for record in records:
+                if record.call_last_date != last.get(record):
+                    record.write({"call_last_date": last.get(record) or False})
+
     def _check_not_masked(self, lead, partner):
         """A deal in the public pool is claimed before it is called: logging a call on it (or on another
         customer) would store, and show the caller, the number the pool hides. The deal's own customer is shown
@@ -136,6 +164,7 @@ class CrmCallLog(models.Model):
         if target:
             state["call_na_count"] = 0 if outcome.is_connected else target.call_na_count + 1
             state["call_next_date"] = False
+            state["call_last_date"] = max(target.call_last_date or when, when)
         if outcome.retry_hours:
             state["call_next_date"] = when + timedelta(hours=outcome.retry_hours)
         # the flag records who, when and which call: no creation line in its chatter (changes are tracked)
@@ -173,3 +202,4 @@ class CrmCallLog(models.Model):
         record.activity_schedule(
             activity_type_id=activity_type.id, date_deadline=deadline,
             summary=self.purpose, note=self.note or "", user_id=self.user_id.id)
+

@@ -1,10 +1,10 @@
 import re
-from datetime import datetime
-from datetime import time
 
 from odoo import fields
 from odoo import models
 from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN  # pylint: disable=import-error
+
+from .sfcn_dates import local_period_utc
 
 
 class CrmCallState(models.AbstractModel):
@@ -27,6 +27,9 @@ class CrmCallState(models.AbstractModel):
     call_next_date = fields.Datetime("Next Call", index=True, copy=False, readonly=True,
                                      help="Retry or callback scheduled by the last call outcome.")
     call_cooldown_until = fields.Datetime("Cool-down Until", copy=False, readonly=True)
+    # "never called" without a NOT IN over every call log (a subquery PostgreSQL cannot hash at millions of calls)
+    call_last_date = fields.Datetime("Last Call", index=True, copy=False, readonly=True,
+                                     help="When the latest call logged on it was made.")
     call_suppression_note = fields.Char("Call Warning", compute="_compute_call_suppression")
     call_suppressed = fields.Boolean("Do Not Call", compute="_compute_call_suppression",
                                      search="_search_call_suppressed")
@@ -87,7 +90,7 @@ class CrmCallState(models.AbstractModel):
 
     def _sfcn_call_due_domain(self, end):
         """What makes a callable record due today besides its number, flags and cool-down (per model)."""
-        return [("call_next_date", "<=", end)]
+        return [("call_next_date", "<", end)]
 
     def _sfcn_has_number_domain(self):
         return [(fname, "!=", False) for fname in self._phone_get_number_fields()]
@@ -95,7 +98,9 @@ class CrmCallState(models.AbstractModel):
     def _search_call_due_today(self, operator, value):
         """Records whose retry, callback or end of cool-down falls today or earlier, with a number to dial that is
         not flagged."""
-        end = datetime.combine(fields.Date.context_today(self), time.max)
+        # the end of the user's day, as the stored UTC datetimes (a callback at 07:00 Beijing time tomorrow is
+        # 23:00 UTC today, yet not due today)
+        end = local_period_utc(self.env.user.tz)[1]
         now = fields.Datetime.now()
         has_number = self._sfcn_has_number_domain()
         domain = [

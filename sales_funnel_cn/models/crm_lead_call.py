@@ -37,8 +37,8 @@ class CrmLead(models.Model):
         """A deal never called is due at once; a won deal is a customer now, not a cold call."""
         return [
             "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False),
-            "|", ("call_next_date", "<=", end),
-            "&", ("call_next_date", "=", False), ("call_log_ids", "=", False),
+            "|", ("call_next_date", "<", end),
+            "&", ("call_next_date", "=", False), ("call_last_date", "=", False),
         ]
 
     def _sfcn_has_number_domain(self):

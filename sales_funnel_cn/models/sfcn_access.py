@@ -17,7 +17,7 @@ SYSTEM_FIELDS = {
         "reclaim": ("date_reclaim", "date_reclaim_warning", "reclaim_rule", "date_pool_warned",
                     "pool_reclaim_notify"),
         "gate flags": ("gate_skipped", "stale_alert_date"),
-        "call state": ("call_status", "call_na_count", "call_next_date", "call_cooldown_until"),
+        "call state": ("call_status", "call_na_count", "call_next_date", "call_cooldown_until", "call_last_date"),
         "computed grade": ("customer_grade_computed", "customer_grade", "eb_missing_warning"),
         # the stage history, staleness and the funnel reports count from these (Odoo sets them on stage changes)
         "stage history figures": ("date_last_stage_update", "date_closed"),
@@ -28,7 +28,7 @@ SYSTEM_FIELDS = {
         "upsell links": ("sfcn_upsell_lead_id", "sfcn_upsell_of_id"),
     },
     "res.partner": {
-        "call state": ("call_na_count", "call_next_date", "call_cooldown_until"),
+        "call state": ("call_na_count", "call_next_date", "call_cooldown_until", "call_last_date"),
     },
     "crm.lead.aftersale": {
         "done by / on": ("done", "user_id", "date_done"),

@@ -8,6 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.sfcn_dates import local_period_utc
 from .common import SalesFunnelCommon
 
 
@@ -303,6 +304,39 @@ class TestCallOutcome(SalesFunnelCommon):
                          {"active", "date_cleared", "cleared_by_id"})
 
 
+    def test_due_today_ends_at_the_users_midnight(self):
+        """今日外呼 is the rep's day, not UTC's: for a rep in Beijing a callback at 07:00 tomorrow (23:00 UTC
+        today) is not due today; one at 23:00 tonight is."""
+        rep = self.rep.sudo()
+        rep.tz = "Asia/Shanghai"
+        deal = self._new_deal("外呼测试 明早回电", phone="13600136001")
+        self._call("Cut", lead=deal)
+        end = local_period_utc("Asia/Shanghai")[1]
+        Lead = self.env["crm.lead"].with_user(self.rep)
+        for moment, due in ((end + timedelta(hours=7), False), (end - timedelta(hours=1), True)):
+            deal.sudo().call_next_date = moment
+            self.assertEqual(bool(Lead.search([("call_due_today", "=", True), ("id", "=", deal.id)])), due, moment)
+
+    def test_never_called_is_due_and_a_deleted_call_counts_no_more(self):
+        """A deal never called is due at once; once called (no retry) it is not; when a manager deletes its
+        only call it is never-called again (the last call date follows the logs)."""
+        deal = self._new_deal("外呼测试 从未拨打", phone="13600136002")
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead.search([("call_due_today", "=", True), ("id", "=", deal.id)]), deal)
+        call = self._call("R/J", lead=deal)
+        self.assertEqual(deal.call_last_date, self.when)
+        deal.sudo().call_next_date = False
+        self.assertFalse(Lead.search([("call_due_today", "=", True), ("id", "=", deal.id)]))
+        earlier = self._call("Cut", lead=deal, date=self.when - timedelta(days=3))
+        self.assertEqual(deal.call_last_date, self.when, "an older call does not move the last call back")
+        call.with_user(self.manager).write({"date": self.when + timedelta(days=1)})
+        self.assertEqual(deal.call_last_date, self.when + timedelta(days=1))
+        (call | earlier).with_user(self.manager).unlink()
+        self.assertFalse(deal.call_last_date)
+        deal.sudo().call_next_date = False
+        self.assertEqual(Lead.search([("call_due_today", "=", True), ("id", "=", deal.id)]), deal)
+
+
 @tagged("post_install", "-at_install", "is_query_count")
 class TestCallQueries(SalesFunnelCommon):
 
@@ -394,3 +428,4 @@ class TestCallRates(SalesFunnelCommon):
         progress = self.env["crm.call.report"]._daily_progress(self.rep)
         self.assertEqual(progress, {"today_calls": 1, "today_conversions": 1, "goal_calls": 40,
                                     "goal_conversions": 5})
+
