@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.crm_lead_checklist import StageGateError
+from ..models.crm_lead_gate import StageGateError
 from .common import SalesFunnelCommon
 
 
