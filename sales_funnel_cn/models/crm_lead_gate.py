@@ -114,6 +114,18 @@ class CrmLead(models.Model):
             moving._sfcn_log_gate_moves(skipped, override)
         return res
 
+    def _handle_won_lost(self, vals):
+        """crm counts wins and losses for its predictive scoring (crm.lead.scoring.frequency) and looks the won
+        stages up in one query per write to find them. The module's stage cache (GateConfig, read by the gate
+        anyway, cleared whenever a stage's is_won changes) answers that look-up: a move of deals that neither
+        reach nor leave a won stage, without archiving or restoring, changes no count, so crm is not called.
+        Any other change goes through crm's method unchanged."""
+        if "active" not in vals:
+            won = self.env["crm.stage"]._sfcn_gate_config().won_ids
+            if vals.get("stage_id") not in won and not any(lead.stage_id.id in won for lead in self):
+                return None
+        return super()._handle_won_lost(vals)
+
     def _sfcn_gate_and_record(self, new_stage, team_id, override, previous, config):
         """The stage write's own work in ONE query, before the deals are written: read the answers the gate
         needs and, only when no answer the gate insists on is missing, insert the stage history rows and the
