@@ -1,16 +1,21 @@
 """Stage changes through the checklist gate vs the same writes on plain crm (issues 12 and 13).
 
 WRITES single-deal stage writes (意向 -> 方案 of the B2B template, every required check of 方案 ticked, gate
-'block') through the module's whole crm.lead.write (gate, stage history, checklist rows) on the module's
-database, against the same number of single-deal stage writes on the plain-crm database (same data, no
-module), given the same probability (the gated write sets the stage's fixed probability, which spares crm its
-predictive-probability queries; the baseline is told the same probability so only the module's cost is
-compared). Goal: <= 1.2x, <= 3 queries per write.
+'block') through the module's whole crm.lead.write (gate, stage history) on the module's database, against the
+same number of single-deal stage writes on the plain-crm database (same data, no module), given the same
+probability (the gated write sets the stage's fixed probability, which spares crm its predictive-probability
+queries; the baseline is told the same probability so only the module's cost is compared). Goal: <= 1.2x,
+<= 3 queries per write.
+
+The machine is shared: ROUNDS rounds alternate module and plain crm, each round in a savepoint rolled back
+afterwards (every round starts from the same rows); the goal compares the best round of each, and the spread
+of the ratio over the rounds is printed beside it.
 """
 from generate import bench_team
 from generate import open_stages
 
 WRITES = 1000
+ROUNDS = 3
 
 
 def _deals(env, count):
@@ -20,10 +25,16 @@ def _deals(env, count):
 
 
 def _timed_writes(bench, env, label, leads, vals):
-    with bench.measure(label) as r:
+    """One round: the writes in a savepoint rolled back afterwards (the next round starts from the same rows)."""
+    env.flush_all()
+    env.cr.execute("SAVEPOINT sfcn_bench_round")
+    env.invalidate_all()
+    with bench.measure(label, quiet=True) as r:
         for lead in leads:
             lead.write(vals)
             env.flush_all()
+    env.cr.execute("ROLLBACK TO SAVEPOINT sfcn_bench_round")
+    env.invalidate_all()
     return r
 
 
@@ -44,19 +55,33 @@ def run(ctx, bench):
     env.cr.execute("ANALYZE crm_lead_check")
     env.invalidate_all()
     bench.figure("required checks of the stage entered", len(checks))
-    gated = _timed_writes(bench, env, f"{count:,} stage writes through the gate", leads, {"stage_id": proposal.id})
 
     plain_env = ctx.plain(context=dict(ctx.plain.context, tracking_disable=True, mail_notrack=True))
     plain_leads = _deals(plain_env, count)
     first, second = open_stages(plain_env, bench_team(plain_env))[:2]
     plain_env.cr.execute("UPDATE crm_lead SET stage_id = %s WHERE id = ANY(%s)", [first.id, plain_leads.ids])
     plain_env.invalidate_all()
-    plain = _timed_writes(bench, plain_env, f"{count:,} stage writes on plain crm, same probability", plain_leads,
-                          {"stage_id": second.id, "probability": proposal.stage_probability})
+
+    rounds = []
+    for _round in range(ROUNDS):
+        gated = _timed_writes(bench, env, "gated", leads, {"stage_id": proposal.id})
+        plain = _timed_writes(bench, plain_env, "plain", plain_leads,
+                              {"stage_id": second.id, "probability": proposal.stage_probability})
+        rounds.append((gated, plain))
+        print(f"  {bench.name:<10} round {len(rounds)}: ms per write, gated {gated['seconds'] * 1000 / count:.2f}, "
+              f"plain crm {plain['seconds'] * 1000 / count:.2f}", flush=True)
+    gated = min((g for g, _p in rounds), key=lambda r: r["seconds"])
+    plain = min((p for _g, p in rounds), key=lambda r: r["seconds"])
+    bench.figure(f"{count:,} stage writes through the gate (best round): time", gated["seconds"], "s")
+    bench.figure(f"{count:,} stage writes through the gate: queries", gated["queries"])
+    bench.figure(f"{count:,} stage writes on plain crm, same probability (best round): time", plain["seconds"], "s")
+    bench.figure(f"{count:,} stage writes on plain crm: queries", plain["queries"])
+    ratios = sorted(g["seconds"] / p["seconds"] for g, p in rounds)
     ratio = gated["seconds"] / plain["seconds"]
     per_write = gated["queries"] / count
     bench.goal("stage write through the gate vs plain crm (same probability)",
-               f"{ratio:.2f}x ({gated['seconds']:.2f} s vs {plain['seconds']:.2f} s for {count:,} writes)",
+               f"{ratio:.2f}x ({gated['seconds'] * 1000 / count:.2f} ms vs {plain['seconds'] * 1000 / count:.2f} ms "
+               f"a write, best of {ROUNDS} rounds; per-round ratios {ratios[0]:.2f}-{ratios[-1]:.2f}x)",
                "<= 1.2x", ratio <= 1.2)
     bench.goal("queries per gated stage write",
-               f"{per_write:.1f} (plain crm {plain['queries'] / count:.1f})", "<= 3", per_write <= 3)
+               f"{per_write:.2f} (plain crm {plain['queries'] / count:.2f})", "<= 3", per_write <= 3)

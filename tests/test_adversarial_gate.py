@@ -6,7 +6,7 @@ import base64
 import pytest
 from conftest import RpcError
 
-GATE_ERROR = "odoo.addons.sales_funnel_cn.models.crm_lead_checklist.StageGateError"
+GATE_ERROR = "odoo.addons.sales_funnel_cn.models.crm_lead_gate.StageGateError"
 LEAD_FIELDS = ["stage_id", "probability", "active", "team_id", "gate_skipped", "sfcn_historical"]
 
 

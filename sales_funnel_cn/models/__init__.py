@@ -17,13 +17,16 @@ from . import crm_lead_call
 from . import crm_lead_channel
 from . import crm_lead_check
 from . import crm_lead_check_log
-from . import crm_lead_checklist
 from . import crm_lead_demo
 from . import crm_lead_followup
+from . import crm_lead_gate
+from . import crm_lead_gate_dialog
 from . import crm_lead_grade
 from . import crm_lead_install
 from . import crm_lead_key_person
 from . import crm_lead_level
+from . import crm_lead_pause
+from . import crm_lead_pipeline
 from . import crm_lead_pool
 from . import crm_lead_qualification
 from . import crm_lead_qualification_criterion
@@ -32,6 +35,7 @@ from . import crm_lead_renewal
 from . import crm_lead_scoring
 from . import crm_lead_scoring_rule
 from . import crm_lead_stage_history
+from . import crm_lead_stage_record
 from . import crm_lead_upsell
 from . import crm_lead_won_lost
 from . import crm_phone_suppression

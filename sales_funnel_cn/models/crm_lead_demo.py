@@ -6,8 +6,8 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
-from .crm_lead_checklist import OVERRIDE_KEY
-from .crm_lead_checklist import _GateOverride
+from .crm_lead_gate import OVERRIDE_KEY
+from .crm_lead_gate import _GateOverride
 
 DEMO_NOTES = [
     ("user_rep_zhang", 2, "已发送报价单，客户IT经理下周二内部评审。"),

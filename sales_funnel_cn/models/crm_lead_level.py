@@ -19,7 +19,8 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if not LEVEL_TRIGGERS & set(vals):
+        triggers = LEVEL_TRIGGERS & set(vals)
+        if not triggers or (triggers <= {"stage_id", "probability"} and self._sfcn_open_move_only(vals)):
             return super().write(vals)
         before = {lead.id: lead._sfcn_level_inputs() for lead in self}
         res = super().write(vals)
@@ -29,6 +30,14 @@ class CrmLead(models.Model):
             partner_ids = {before[lead.id][0] for lead in changed} | {lead.partner_id.id for lead in changed}
             self.env["res.partner"].browse(partner_ids - {False}).sudo()._apply_customer_level()
         return res
+
+    def _sfcn_open_move_only(self, vals):
+        """A stage (and probability) write that cannot change what the level reads: no deal reaches or leaves
+        a won stage (the won stages from the gate's stage cache) and, when the probability is written, every
+        deal is active (the probability counts only for a lost deal)."""
+        won = self.env["crm.stage"]._sfcn_gate_config().won_ids
+        return vals.get("stage_id") not in won and not any(lead.stage_id.id in won for lead in self) \
+            and ("probability" not in vals or all(self.mapped("active")))
 
     def _sfcn_level_inputs(self):
         """What res.partner._derive_customer_level reads of this deal, as a comparable tuple (from the cache)."""

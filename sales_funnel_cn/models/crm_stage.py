@@ -19,13 +19,15 @@ class GateConfig:
     (crm.stage._sfcn_gate_config), so a stage write looks it up once and reads nothing else.
 
     stages: StageEntry of every stage in stage order; by_id: {stage id: StageEntry}; checks_by_stage:
-    {stage id: (CheckEntry, ...)} of the active items; templates: {team id: funnel template id}."""
+    {stage id: (CheckEntry, ...)} of the active items; templates: {team id: funnel template id}; won_ids: the
+    ids of the won stages."""
 
-    __slots__ = ("_pipelines", "by_id", "checks_by_stage", "stages", "templates")
+    __slots__ = ("_pipelines", "by_id", "checks_by_stage", "stages", "templates", "won_ids")
 
     def __init__(self, stages, checks, templates):
         self.stages = stages
         self.by_id = {s.id: s for s in stages}
+        self.won_ids = frozenset(s.id for s in stages if s.is_won)
         by_stage = {}
         for entry in checks:
             by_stage.setdefault(entry.stage_id, []).append(entry)

@@ -23,7 +23,7 @@ PRESENTATION_ONLY = {
 # reads that are not a single key: (file, what it does)
 OTHER_READS = {
     ("models/sfcn_access.py", "guard_create"): "looks for default_<system field> keys, only to REFUSE them",
-    ("models/crm_lead_checklist.py", "_sfcn_override"): "a _GateOverride Python object set by the module's "
+    ("models/crm_lead_gate.py", "_sfcn_override"): "a _GateOverride Python object set by the module's "
         "private methods (forced/mapped/historical moves), bound to deal ids and a stage: JSON cannot carry one",
 }
 

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.crm_lead_checklist import StageGateError
+from ..models.crm_lead_gate import StageGateError
 from .common import SalesFunnelCommon
 
 
@@ -327,9 +327,10 @@ class TestStageGate(SalesFunnelCommon):
 
     def test_stage_write_query_count(self):
         """The benchmark's shape (bench/bench_stage_gate.py): deals at 意向 with the required checks of 方案
-        (block gate) ticked, moved one by one, each write flushed. The gate's read of the answers, the stage
-        history and the checklist rows of the stage entered take one query beside crm's own two (the won
-        stages, the UPDATE); the customer's level is not recomputed by a move between two open stages."""
+        (block gate) ticked, moved one by one, each write flushed. Two queries: the gate's (the answers read,
+        the stage history and the checklist rows of the stage entered written) and crm's UPDATE. crm's own
+        look-up of the won stages is answered by the module's stage cache (crm.lead._handle_won_lost): plain
+        crm makes two queries too. The customer's level is not recomputed by a move between two open stages."""
         env = self.env(context=dict(self.env.context, tracking_disable=True, mail_notrack=True,
                                     mail_create_nolog=True))
         self.s_proposal.gate_mode = "block"
@@ -345,7 +346,7 @@ class TestStageGate(SalesFunnelCommon):
         deals.mapped("stage_id")  # the deals read once, as the benchmark's loop over its recordset has them
         for deal in deals[1:]:
             # as the benchmark counts: the write and its flush (what runs at commit is not the gate's)
-            with self.assertQueryCount(3, flush=False):
+            with self.assertQueryCount(2, flush=False):
                 deal.write({"stage_id": self.s_proposal.id})
                 self.env.flush_all()
         self.assertEqual(deals.stage_id, self.s_proposal)
@@ -363,6 +364,36 @@ class TestStageGate(SalesFunnelCommon):
                                       for c in wanted - rows.check_id])
         deals[0].write({"stage_id": self.s_won.id})
         self.assertEqual(company.customer_level, "signed")
+
+    def test_won_lost_counts_kept(self):
+        """crm's predictive scoring counts every win, loss and restore although the module answers crm's
+        won-stage look-up from its stage cache: a move between open stages counts nothing, winning counts
+        once, and a won stage created in the transaction is known at once (the cache is cleared)."""
+        Frequency = self.env["crm.lead.scoring.frequency"]
+
+        def counts():
+            self.env.flush_all()
+            rows = Frequency.search([("team_id", "=", self.team.id)])
+            return sum(rows.mapped("won_count")), sum(rows.mapped("lost_count"))
+
+        (self.s_intent | self.s_proposal | self.s_test | self.s_business | self.s_sign | self.s_won).write(
+            {"gate_mode": "off"})
+        deal, other = self._deal("计数 1"), self._deal("计数 2")
+        before = counts()
+        deal.write({"stage_id": self.s_proposal.id})
+        self.assertEqual(counts(), before, "a move between open stages changes no count")
+        deal.write({"stage_id": self.s_won.id})
+        won = counts()
+        self.assertGreater(won[0], before[0], "winning is counted")
+        deal.write({"stage_id": self.s_proposal.id})
+        self.assertLess(counts()[0], won[0], "leaving the won stage is counted")
+        new_won = self.s_won.copy({"name": "赢单（新）", "sequence": self.s_won.sequence + 1})
+        self.assertTrue(new_won.is_won)
+        before = counts()
+        other.write({"stage_id": new_won.id})
+        self.assertGreater(counts()[0], before[0], "a won stage created just before is known")
+        other.action_archive()
+        self.assertGreater(counts()[1], before[1], "losing (archiving) is counted")
 
     def test_refused_move_writes_nothing(self):
         """The gate reads the answers in the query that writes the history and the checklist rows: a refused

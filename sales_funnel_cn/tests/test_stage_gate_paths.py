@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..models.crm_lead_checklist import StageGateError
+from ..models.crm_lead_gate import StageGateError
 from .common import SalesFunnelCommon
 
 

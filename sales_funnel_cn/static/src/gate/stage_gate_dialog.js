@@ -86,4 +86,4 @@ export class StageGateDialog extends Component {
 
 registry
     .category("error_dialogs")
-    .add("odoo.addons.sales_funnel_cn.models.crm_lead_checklist.StageGateError", StageGateDialog);
+    .add("odoo.addons.sales_funnel_cn.models.crm_lead_gate.StageGateError", StageGateDialog);

@@ -1,0 +1,247 @@
+"""The checklist gate of crm.lead's stage writes: which required checks a move needs (entry criteria of
+every stage entered or skipped, exit criteria where a template asks for them), warn/block, overrides set by
+trusted code, and the create/write override that applies it. The dialog's side is in crm_lead_gate_dialog.py,
+the rows a move records in crm_lead_stage_record.py."""
+
+
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+
+OVERRIDE_KEY = "sfcn_gate_override"
+
+
+class _GateOverride:
+    """A pass through the gate for given deals to a given stage, put in the context by trusted server code
+    only (forced move by a manager, template mapping, historical import). It is a Python object: JSON-RPC
+    cannot carry one, so no client can send it; any other value under the key is ignored."""
+
+    __slots__ = ("kind", "lead_ids", "reason", "stage_id")
+
+    def __init__(self, kind, reason, lead_ids, stage_id):
+        self.kind, self.reason, self.lead_ids, self.stage_id = kind, reason, frozenset(lead_ids), stage_id
+
+    def covers(self, leads, stage):
+        return stage.id == self.stage_id and set(leads.ids) <= self.lead_ids
+
+
+class StageGateError(UserError):
+    """The stage gate refused a move (or asks before a warn move); carries what the qualify dialog shows."""
+
+    def __init__(self, message, payload=None):
+        super().__init__(message)
+        self.context = {"sfcn_gate": payload} if payload else {}
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    gate_skipped = fields.Boolean(
+        "Checklist Skipped", copy=False, readonly=True,
+        help="The deal moved on while required checks were missing (warn gate or forced move).")
+    sfcn_historical = fields.Boolean(
+        "Entered Before the Checklist", copy=False,
+        help="Brought in by a sales manager at a later stage: the checks it never went through are marked "
+             "as entered before the checklist. Only a sales manager can set it (e.g. in an import).")
+
+    # ------------------------------------------------------------------ create / write
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("sfcn_historical") for vals in vals_list):
+            self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
+                                                "checklist."))
+        stages = self.env["crm.stage"]
+        for vals in vals_list:
+            stage = stages.browse(vals.get("stage_id") or [])
+            if stage.fixed_probability and not stage.is_won:
+                vals["probability"] = stage.stage_probability
+        leads = super().create(vals_list)
+        by_stage = {}
+        for lead in leads.filtered("stage_id"):
+            by_stage.setdefault(lead.stage_id, self.browse())
+            by_stage[lead.stage_id] |= lead
+        skipped, historical = {}, {}
+        for stage, group in by_stage.items():
+            hist = group.filtered("sfcn_historical")
+            for part, kind in ((group - hist, None), (hist, "historical")):
+                if part:
+                    override = _GateOverride(kind, self.env._("Entered before the checklist"), part.ids,
+                                             stage.id) if kind else None
+                    result = part._sfcn_gate(stage, creating=True, override=override)
+                    (historical if kind else skipped).update(result)
+        leads._sfcn_after_stage_change({lead.id: (self.env["crm.stage"], False) for lead in leads}, skipped)
+        if historical:
+            leads.filtered(lambda lead: lead.id in historical)._sfcn_mark_historical(historical)
+        return leads
+
+    def write(self, vals):
+        if "sfcn_historical" in vals:
+            self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
+                                                "checklist."))
+        override = self._sfcn_override()
+        if "team_id" in vals and not (override and override.kind == "mapped"):
+            res = self._sfcn_switch_team(vals)
+            if res is not None:
+                return res
+        if "stage_id" not in vals:
+            return super().write(vals)
+        if "check_ids" in vals:
+            # answers ticked in the same save (form, kanban) count before the gate
+            self.write({"check_ids": vals["check_ids"]})
+            vals = {k: v for k, v in vals.items() if k != "check_ids"}
+        new_stage = self.env["crm.stage"].browse(vals["stage_id"])
+        moving = self.filtered(lambda lead: lead.stage_id != new_stage)
+        if not moving:
+            return super().write(vals)
+        if vals.get("sfcn_historical") and not override:
+            override = _GateOverride("historical", self.env._("Entered before the checklist"), moving.ids,
+                                     new_stage.id)
+        if override and not override.covers(moving, new_stage):
+            override = None
+        previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
+        config = self.env["crm.stage"]._sfcn_gate_config()
+        skipped = moving._sfcn_gate_and_record(new_stage, vals.get("team_id"), override, previous, config)
+        if new_stage.fixed_probability and not new_stage.is_won:
+            vals = dict(vals, probability=new_stage.stage_probability)
+        res = super().write(vals)
+        moving._sfcn_reconfirm_backward(previous, config)
+        if override and override.kind == "historical":
+            moving._sfcn_log_gate_moves({}, override)
+            moving._sfcn_mark_historical(skipped)
+        else:
+            moving._sfcn_log_gate_moves(skipped, override)
+        return res
+
+    def _handle_won_lost(self, vals):
+        """crm counts wins and losses for its predictive scoring (crm.lead.scoring.frequency) and looks the won
+        stages up in one query per write to find them. The module's stage cache (GateConfig, read by the gate
+        anyway, cleared whenever a stage's is_won changes) answers that look-up: a move of deals that neither
+        reach nor leave a won stage, without archiving or restoring, changes no count, so crm is not called.
+        Any other change goes through crm's method unchanged."""
+        if "active" not in vals:
+            won = self.env["crm.stage"]._sfcn_gate_config().won_ids
+            if vals.get("stage_id") not in won and not any(lead.stage_id.id in won for lead in self):
+                return None
+        return super()._handle_won_lost(vals)
+
+    def _sfcn_gate_and_record(self, new_stage, team_id, override, previous, config):
+        """The stage write's own work in ONE query, before the deals are written: read the answers the gate
+        needs and, only when no answer the gate insists on is missing, insert the stage history rows and the
+        checklist rows of the stage entered (and the next one). Then apply the gate to the answers read:
+        a refused move raises StageGateError with nothing written. Returns what _sfcn_gate returns.
+
+        team_id: the deals' team after the write (None: their current team); config: the GateConfig."""
+        plan = [] if override and override.kind == "mapped" else \
+            self._sfcn_gate_plan(new_stage, team_id, False, config=config)
+        hold = self._sfcn_gate_hold(plan, override)
+        history, pairs = self._sfcn_stage_rows(previous, new_stage, team_id, config=config)
+        forced = override.reason if override and override.kind in ("forced", "mapped") else None
+        read = {e.check_id for _lead, items in plan for _s, e in items}
+        answers = self._sfcn_insert_rows(history, pairs, forced, read=read, hold=hold)
+        return self._sfcn_gate_verdict(new_stage, plan, answers, override) if plan else {}
+
+    def _sfcn_check_manager(self, message):
+        if not self.env.user._sfcn_is_sales_manager():
+            raise UserError(message)
+
+    def _sfcn_override(self):
+        """The gate override set by trusted server code (a Python object: no client can send one)."""
+        override = self.env.context.get(OVERRIDE_KEY)
+        return override if isinstance(override, _GateOverride) else None
+
+    def _sfcn_read_answers(self, check_ids):
+        """{(lead_id, check_id): done} for these deals and checks, in one query."""
+        if not check_ids or not self.ids:
+            return {}
+        self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])
+        self.env.cr.execute(
+            "SELECT lead_id, check_id, done FROM crm_lead_check WHERE lead_id = ANY(%s) AND check_id = ANY(%s)",
+            [list(self.ids), list(check_ids)])
+        return {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
+
+    def _sfcn_gated_stages(self, pipeline, old_key, new_key):
+        """Stages of a pipeline whose checks a move from old_key (None: a new deal, entering at the
+        pipeline's first stage) to new_key must satisfy: entry criteria of every stage entered or skipped,
+        exit criteria of every stage left or skipped. Backward moves: none."""
+        first = pipeline[0].key if pipeline else None
+        low = first if old_key is None else old_key
+        if low is None or new_key <= low:
+            return []
+        gated = []
+        for s in pipeline:
+            if s.gate_mode == "off":
+                continue
+            if s.gate_timing == "entry" and low < s.key <= new_key:
+                gated.append(s)
+            elif s.gate_timing == "exit" and not s.is_won and low <= s.key < new_key:
+                gated.append(s)
+        return gated
+
+    def _sfcn_gate(self, new_stage, creating=False, team_id=None, override=None, from_start=False):
+        """Check the required items a move to new_stage needs (see _sfcn_gated_stages).
+
+        Returns {lead_id: [check ids missing]} for moves allowed despite missing items (warn gate, forced by
+        a manager, historical import); raises StageGateError for refused moves. Constant number of queries:
+        stages and checklists come from caches, answers in one query."""
+        if override and override.kind == "mapped":
+            return {}
+        plan = self._sfcn_gate_plan(new_stage, team_id, creating or from_start)
+        if not plan:
+            return {}
+        answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
+        return self._sfcn_gate_verdict(new_stage, plan, answers, override)
+
+    def _sfcn_gate_hold(self, plan, override):
+        """[(lead id, check id)] of the plan whose missing answer refuses the move: a block gate's, and a warn
+        gate's when the web client asks first (sfcn_gate_ask); none with an override. Mirrors
+        _sfcn_gate_verdict, which raises exactly when one of these is not answered."""
+        if override:
+            return []
+        ask = self.env.context.get("sfcn_gate_ask")
+        return [(lead.id, e.check_id) for lead, items in plan for stage, e in items
+                if stage.gate_mode == "block" or ask]
+
+    def _sfcn_gate_verdict(self, new_stage, plan, answers, override):
+        """Apply the gate's plan to the answers ({(lead id, check id): done}): raise StageGateError for a
+        refused move, else return {lead id: [check ids missing]} of the moves allowed despite them."""
+        blocked, skipped, warned = {}, {}, {}
+        ask = self.env.context.get("sfcn_gate_ask")  # presentation only: the web client asks before a warn move
+        for lead, items in plan:
+            for stage, e in items:
+                if answers.get((lead.id, e.check_id)):
+                    continue
+                if override or stage.gate_mode != "block":
+                    skipped.setdefault(lead.id, []).append(e.check_id)
+                if not override and stage.gate_mode == "block":
+                    blocked.setdefault(lead, []).append(e.check_id)
+                elif not override and ask:
+                    warned.setdefault(lead, []).append(e.check_id)
+        if blocked or warned:
+            self._sfcn_raise_gate(new_stage, blocked or warned, "block" if blocked else "warn")
+        return skipped
+
+    def _sfcn_gate_plan(self, new_stage, team_id, from_start, config=None):
+        """[(lead, [(stage entry, check entry)])]: the required checks each deal needs for the move; refuses
+        a stage its team's funnel does not show."""
+        config = config or self.env["crm.stage"]._sfcn_gate_config()
+        target = config.by_id.get(new_stage.id)
+        new_key = config.key(new_stage)
+        items_by_stage = config.checks_by_stage
+        plan = []
+        for lead in self:
+            tid = team_id if team_id is not None else lead.team_id.id
+            pipeline, own = config.pipeline(tid)
+            if own and not any(s.id == new_stage.id for s in pipeline):
+                raise UserError(self.env._(
+                    "The stage %(stage)s is not in the pipeline of the sales team %(team)s.",
+                    stage=new_stage.display_name, team=self.env["crm.team"].browse(tid).display_name))
+            if target is None:
+                continue
+            old_key = None if from_start or not lead.stage_id else config.key(lead.stage_id)
+            gated = self._sfcn_gated_stages(pipeline, old_key, new_key)
+            items = [(s, e) for s in gated for e in items_by_stage.get(s.id, ()) if e.required]
+            if items:
+                plan.append((lead, items))
+        return plan
