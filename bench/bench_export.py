@@ -15,7 +15,7 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import fields
-from odoo.addons.sales_funnel_cn.report.funnel_sheets import FunnelContext
+from odoo.addons.sales_funnel_cn.report.funnel_context import FunnelContext
 from odoo.tools import SQL
 
 COMM_FIELDS = ["date", "kind", "channel", "user_id", "partner_id", "lead_id", "customer_grade", "stage_id",

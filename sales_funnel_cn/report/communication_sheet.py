@@ -3,10 +3,10 @@
 (follow-ups and calls) of the period with its purpose and content."""
 from odoo.tools import SQL
 
-from .funnel_sheets import DETAIL_CHUNK
+from .funnel_context import DETAIL_CHUNK
+from .funnel_context import SheetProvider
 from .funnel_sheets import SHEET_PROVIDERS
 from .funnel_sheets import CommunicationSheet
-from .funnel_sheets import SheetProvider
 
 
 class FollowupCommunicationSheet(CommunicationSheet):
