@@ -42,17 +42,21 @@ class FunnelWorkbook:
                         "date": self.fmt_date, "text": None}
 
     # -- low level -----------------------------------------------------------------------------------
-    def write_cell(self, ws, row, col, value, kind="text"):
-        if value is None or value is False:
-            ws.write_blank(row, col, None)
-        elif isinstance(value, str):
-            ws.write_string(row, col, value)
-        elif isinstance(value, datetime.datetime | datetime.date):
-            ws.write_datetime(row, col, value, self.fmt_date)
-        elif isinstance(value, bool):
-            ws.write_boolean(row, col, value)
-        else:
-            ws.write_number(row, col, value, self.formats.get(kind))
+    def _write_row(self, ws, row, values, formats):
+        """One table line; the detail sheets write millions of cells through here, hence the plain type tests
+        (no formula ever: text goes through write_string)."""
+        for col, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                ws.write_string(row, col, value)
+            elif value is None or value is False:
+                ws.write_blank(row, col, None)
+            elif kind is datetime.datetime or kind is datetime.date:
+                ws.write_datetime(row, col, value, self.fmt_date)
+            elif kind is bool:
+                ws.write_boolean(row, col, value)
+            else:
+                ws.write_number(row, col, value, formats[col])
 
     def _header_block(self, ws, title):
         # printed (or converted to PDF) as landscape A4, one page wide, the table header repeated
@@ -87,15 +91,14 @@ class FunnelWorkbook:
         """
         ws, first = self._table_sheet(name, columns, widths)
         row, part = first, 1
-        kinds = [kind for _title, kind in columns]
-        write_cell = self.write_cell
+        formats = [self.formats.get(kind) for _title, kind in columns]
+        write_row, max_rows = self._write_row, self.max_rows
         for values in rows:
-            if row >= self.max_rows:
+            if row >= max_rows:
                 part += 1
                 ws, first = self._table_sheet(f"{name} ({part})", columns, widths)
                 row = first
-            for col, value in enumerate(values):
-                write_cell(ws, row, col, value, kinds[col])
+            write_row(ws, row, values, formats)
             row += 1
         last = row - 1
         if chart and part == 1 and last >= first:
