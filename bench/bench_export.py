@@ -15,7 +15,7 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import fields
-from odoo.addons.sales_funnel_cn.report.funnel_sheets import FunnelContext
+from odoo.addons.sales_funnel_cn.report.funnel_context import FunnelContext
 from odoo.tools import SQL
 
 COMM_FIELDS = ["date", "kind", "channel", "user_id", "partner_id", "lead_id", "customer_grade", "stage_id",
@@ -70,7 +70,28 @@ def _sheet(wb, title, fields, rows, fmt):
                 ws.write_number(r, c, value)
 
 
+def _sheet_profile(uenv, funnel, bench):
+    """Where the workbook's time goes: each sheet written alone into a scratch workbook (figures only)."""
+    from odoo.addons.sales_funnel_cn.report.funnel_sheets import available_providers
+    from odoo.addons.sales_funnel_cn.report.funnel_workbook import FunnelWorkbook
+
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        book = FunnelWorkbook(path, [])
+        for provider in available_providers(uenv):
+            uenv.invalidate_all()
+            with bench.measure(f"sheet {provider.sheet}", quiet=True) as sheet:
+                provider.write_sheet(book, funnel)
+            bench.figure(f"sheet {provider.sheet}: time ({sheet['queries']} queries)", sheet["seconds"], "s")
+        book.close()
+    finally:
+        os.unlink(path)
+
+
 def run(ctx, bench):
+    """Workbook and baseline alternately, SFCN_BENCH_ROUNDS times (default 3) in this one run: on a shared
+    machine the best of each is the figure, the spread of the per-round ratios is printed beside it."""
     env = ctx.env
     manager = env.ref("base.user_admin")
     uenv = env(user=manager, su=False)
@@ -78,19 +99,30 @@ def run(ctx, bench):
     wizard = uenv["crm.funnel.export.wizard"].create({"date_from": today - timedelta(days=400), "date_to": today})
     funnel = FunnelContext(uenv, wizard.date_from, wizard.date_to, wizard.team_ids, wizard.user_ids)
     env.cr.execute("SELECT count(*) FROM crm_lead")  # both runs start with the table in the cache
-    env.invalidate_all()
-    with bench.rss_growth() as mem, bench.measure("export: whole workbook (wizard, as the manager)") as export:
-        content = wizard._build_xlsx()
-    bench.figure("workbook size", len(content) / 1e6, "MB")
-    del content
-    env.invalidate_all()
-    with bench.measure("baseline: search_read of the detail rows + raw xlsxwriter") as base:
-        count, comm_count, base_size = _baseline(uenv, funnel.domain, funnel.date_from, funnel.date_to)
+    exports, bases, growth = [], [], None
+    for round_ in range(int(os.environ.get("SFCN_BENCH_ROUNDS", 3))):
+        env.invalidate_all()
+        with bench.rss_growth() as mem, bench.measure(f"export: whole workbook (round {round_ + 1})") as export:
+            content = wizard._build_xlsx()
+        growth = mem["mb"] if growth is None else max(growth, mem["mb"])
+        size = len(content)
+        del content
+        env.invalidate_all()
+        with bench.measure(f"baseline: search_read + raw xlsxwriter (round {round_ + 1})") as base:
+            count, comm_count, base_size = _baseline(uenv, funnel.domain, funnel.date_from, funnel.date_to)
+        exports.append(export)
+        bases.append(base)
+    bench.figure("workbook size", size / 1e6, "MB")
     bench.figure("detail rows (deals)", count)
     bench.figure("detail rows (communications)", comm_count)
     bench.figure("baseline file size", base_size / 1e6, "MB")
-    ratio = export["seconds"] / base["seconds"]
+    _sheet_profile(uenv, funnel, bench)
+    best_export = min(e["seconds"] for e in exports)
+    best_base = min(b["seconds"] for b in bases)
+    ratio = best_export / best_base
+    ratios = [e["seconds"] / b["seconds"] for e, b in zip(exports, bases, strict=True)]
     bench.goal(f"whole workbook ({count:,} deals, {comm_count:,} communications) vs search_read + raw xlsxwriter",
-               f"{ratio:.2f}x ({export['seconds']:.1f} s vs {base['seconds']:.1f} s; {export['queries']} queries)",
+               f"{ratio:.2f}x best of {len(ratios)} (round ratios {min(ratios):.2f}-{max(ratios):.2f}x; "
+               f"{best_export:.1f} s vs {best_base:.1f} s; {exports[0]['queries']} queries)",
                "<= 1.5x", ratio <= 1.5)
-    bench.goal("workbook peak RSS growth", f"{mem['mb']:.0f} MB", "< 150 MB", mem["mb"] < 150)
+    bench.goal("workbook peak RSS growth", f"{growth:.0f} MB", "< 150 MB", growth < 150)

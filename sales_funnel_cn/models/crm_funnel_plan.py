@@ -7,6 +7,8 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .funnel_balance import balance
+from .funnel_balance import coverage
 from .sfcn_constants import WAN
 
 
@@ -79,11 +81,7 @@ class CrmFunnelPlan(models.Model):
     @api.readonly
     def balance(self, target, average, win_rate):
         """The seed's calculation: (contracts, target customers per year, per month)."""
-        if average <= 0 or not 0 < win_rate <= 100:
-            return 0.0, 0.0, 0.0
-        contracts = target / average
-        per_year = contracts / (win_rate / 100.0)
-        return contracts, per_year, per_year / 12.0
+        return balance(target, average, win_rate)
 
     @api.depends("target_amount", "avg_contract_amount", "target_units", "avg_units_per_contract", "win_rate")
     def _compute_needs(self):
@@ -150,10 +148,10 @@ class CrmFunnelPlan(models.Model):
             [(weighted, open_count)] = Lead._read_group([*domain, ("stage_id.is_won", "=", False)], [],
                                                         ["prorated_revenue:sum", "__count"])
             plan.won_amount = (won or 0.0) / WAN
-            plan.remaining_target = max(plan.target_amount - plan.won_amount, 0.0)
             plan.weighted_pipeline = (weighted or 0.0) / WAN
+            plan.remaining_target, plan.coverage = coverage(plan.target_amount, plan.won_amount,
+                                                            plan.weighted_pipeline)
             plan.open_deals = open_count
-            plan.coverage = plan.weighted_pipeline / plan.remaining_target if plan.remaining_target else 0.0
             closed_count = won_count + lost_count
             plan.observed_win_rate = 100.0 * won_count / closed_count if closed_count else 0.0
             months = plan._months_elapsed()

@@ -1,7 +1,7 @@
 """The workbook's 获客渠道 sheet: the acquisition channel metrics (crm.channel.report) of the workbook's period,
 teams and salespersons, one line per channel, with a native chart of leads, MQLs and customers."""
+from .funnel_context import SheetProvider
 from .funnel_sheets import SHEET_PROVIDERS
-from .funnel_sheets import SheetProvider
 
 
 class ChannelSheet(SheetProvider):

@@ -3,10 +3,10 @@
 (follow-ups and calls) of the period with its purpose and content."""
 from odoo.tools import SQL
 
-from .funnel_sheets import DETAIL_CHUNK
+from .funnel_context import DETAIL_CHUNK
+from .funnel_context import SheetProvider
 from .funnel_sheets import SHEET_PROVIDERS
 from .funnel_sheets import CommunicationSheet
-from .funnel_sheets import SheetProvider
 
 
 class FollowupCommunicationSheet(CommunicationSheet):
@@ -72,23 +72,27 @@ class CommunicationDetailSheet(SheetProvider):
         query = Report._search(domain, order="date, id")
         columns = [SQL.identifier(query.table, name) for name in self.fields]
         Report.env.flush_all()
+        far = ctx.env._("far from customer")
+        # names of the few salespersons and stages once for the whole sheet; customers and deals per chunk
+        names = {"user_id": {}, "stage_id": {}}
         # one pass over the rows, DETAIL_CHUNK at a time from a server-side cursor: the view's ids are
         # expressions (no index), so reading it back by ids would compute the whole view once per chunk
         with Report.env.cr._cnx.cursor(name="sfcn_communication_detail") as stream:
             sql = query.select(*columns)
             stream.execute(sql.code, sql.params)
             while chunk := stream.fetchmany(DETAIL_CHUNK):
-                names = {}
+                names["partner_id"], names["lead_id"] = {}, {}
                 for field, position in (("user_id", 3), ("partner_id", 4), ("lead_id", 5), ("stage_id", 7)):
+                    known = names[field]
                     records = Report.env[Report._fields[field].comodel_name].sudo().browse(
-                        {row[position] for row in chunk if row[position]})
-                    names[field] = {record.id: record.display_name for record in records}
+                        {row[position] for row in chunk if row[position] and row[position] not in known})
+                    known.update((record.id, record.display_name) for record in records)
+                users, partners, leads, stages = (names[f] for f in ("user_id", "partner_id", "lead_id", "stage_id"))
                 for (date, kind, channel, user, partner, lead, grade, stage, purpose, content,
                      checkin_far) in chunk:
-                    yield [date, kinds.get(kind, ""), channel or "", names["user_id"].get(user, ""),
-                           names["partner_id"].get(partner, ""), names["lead_id"].get(lead, ""),
-                           grades.get(grade, ""), names["stage_id"].get(stage, ""), purpose or "", content or "",
-                           ctx.env._("far from customer") if checkin_far else ""]
+                    yield [date, kinds.get(kind, ""), channel or "", users.get(user, ""), partners.get(partner, ""),
+                           leads.get(lead, ""), grades.get(grade, ""), stages.get(stage, ""), purpose or "",
+                           content or "", far if checkin_far else ""]
                 Report.env.invalidate_all()
 
     def write_sheet(self, book, ctx):

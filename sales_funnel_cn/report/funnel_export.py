@@ -5,7 +5,7 @@ import tempfile
 
 from odoo import fields
 
-from .funnel_sheets import FunnelContext
+from .funnel_context import FunnelContext
 from .funnel_sheets import available_providers
 from .funnel_workbook import FunnelWorkbook
 

@@ -1,83 +1,14 @@
 """Sheet providers of the funnel workbook: each gathers its figures through the ORM as the exporting user
 (record rules apply; aggregates via _read_group or SQL GROUP BY over the rule-filtered query) and hands
 them to the FunnelWorkbook builder. A provider whose feature model is not installed is skipped."""
-from datetime import datetime
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tools import SQL
 
 from ..models.sfcn_constants import WAN
-
-DETAIL_CHUNK = 2000
-
-
-class FunnelContext:
-    def __init__(self, env, date_from, date_to, teams, users, progress=None):
-        """:param progress: optional callable(fraction of the current sheet done, 0..1); a long sheet calls
-        it between its batches (the background export reports it on its job)."""
-        self.env = env
-        self.progress = progress
-        self.date_from = datetime.combine(date_from, datetime.min.time())
-        self.date_to = datetime.combine(date_to, datetime.min.time()) + timedelta(days=1)
-        self.teams = teams
-        self.users = users
-        self.now = fields.Datetime.now()
-        self.today = datetime.combine(fields.Date.context_today(env.user), datetime.min.time())
-        self.week_start = self.today - timedelta(days=self.today.weekday())
-        self.base_domain = self.filter_domain(teams, users)
-        self.domain = [*self.base_domain, ("create_date", ">=", self.date_from), ("create_date", "<", self.date_to)]
-
-    @staticmethod
-    def filter_domain(teams, users):
-        domain = [("type", "=", "opportunity")]
-        if teams:
-            domain.append(("team_id", "in", teams.ids))
-        if users:
-            domain.append(("user_id", "in", users.ids))
-        return domain
-
-    @classmethod
-    def period_domain(cls, date_from, date_to, teams, users):
-        """The deals of the period (the detail sheet's rows), before the user's record rules."""
-        start = datetime.combine(date_from, datetime.min.time())
-        end = datetime.combine(date_to, datetime.min.time()) + timedelta(days=1)
-        return [*cls.filter_domain(teams, users), ("create_date", ">=", start), ("create_date", "<", end)]
-
-    def tick(self, fraction):
-        if self.progress:
-            self.progress(fraction)
-
-    @property
-    def leads(self):
-        return self.env["crm.lead"]
-
-    def lead_query(self, domain=None):
-        """The rule-filtered query of the exporting user over crm.lead."""
-        return self.leads._search(self.domain if domain is None else domain)
-
-
-class SheetProvider:
-    sheet = None
-    models = ()
-
-    @classmethod
-    def available(cls, env):
-        return all(model in env for model in cls.models)
-
-    def write_sheet(self, book, ctx):
-        raise NotImplementedError
-
-
-def _avg_days_by(ctx, column):
-    """{group id: average whole days in current stage} by SQL GROUP BY over the user's deal query."""
-    query = ctx.lead_query()
-    query.groupby = SQL("%s", SQL.identifier("crm_lead", column))
-    rows = ctx.env.execute_query(query.select(
-        SQL.identifier("crm_lead", column),
-        SQL("AVG(GREATEST(FLOOR(EXTRACT(EPOCH FROM (%s - COALESCE(crm_lead.date_last_stage_update, "
-            "crm_lead.create_date))) / 86400), 0))", ctx.now)))
-    return {key: float(avg or 0) for key, avg in rows}
+from .funnel_context import DETAIL_CHUNK
+from .funnel_context import SheetProvider
+from .funnel_context import avg_days_by
 
 
 class OverviewSheet(SheetProvider):
@@ -91,7 +22,7 @@ class OverviewSheet(SheetProvider):
             domain.append(("team_id", "in", ctx.teams.ids))
         if ctx.users:
             domain.append(("user_id", "in", ctx.users.ids))
-        days = _avg_days_by(ctx, "stage_id")
+        days = avg_days_by(ctx, "stage_id")
         return [[stage.name or "", deals, reached, (amount or 0.0) / WAN, (weighted or 0.0) / WAN, conversion,
                  days.get(stage.id, 0.0)]
                 for stage, deals, reached, amount, weighted, conversion
@@ -115,7 +46,7 @@ class RepSheet(SheetProvider):
                                                             "prorated_revenue:sum"])
         won = {user: (count, amount) for user, count, amount in Lead._read_group(
             [*ctx.domain, ("stage_id.is_won", "=", True)], ["user_id"], ["__count", "expected_revenue:sum"])}
-        days = _avg_days_by(ctx, "user_id")
+        days = avg_days_by(ctx, "user_id")
         rows = []
         for user, count, amount, weighted in groups:
             won_count, won_amount = won.get(user, (0, 0.0))
@@ -234,7 +165,6 @@ class CallSheet(SheetProvider):
     (not through the lead: a call whose lead was lost and archived still counts)."""
     sheet = "外呼统计"
     models = ("crm.call.log", "crm.call.outcome", "crm.call.report")
-    counts = ("call_count", "connected_count", "hangup_count", "conversation_count", "conversion_count")
 
     def domain(self, ctx):
         domain = [("date", ">=", ctx.date_from), ("date", "<", ctx.date_to)]
@@ -245,19 +175,12 @@ class CallSheet(SheetProvider):
         return domain
 
     def figures(self, ctx):
-        groups = ctx.env["crm.call.report"]._read_group(self.domain(ctx), ["user_id"],
-                                                       [f"{c}:sum" for c in self.counts])
-
-        def rate(num, den):
-            return num / den if den else 0.0
-
-        rows = []
-        for user, *sums in sorted(groups, key=lambda g: (g[0].name or "", g[0].id)):
-            calls, connected, hangups, talks, conversions = (n or 0 for n in sums)
-            rows.append([user.name or "", calls, connected, rate(connected, calls), hangups,
-                         rate(hangups, connected), talks, rate(talks, connected), conversions,
-                         rate(conversions, connected)])
-        return rows
+        """The call report's own figures (crm.call.report._rates: counts and rates in percent)."""
+        rates = ctx.env["crm.call.report"]._rates(self.domain(ctx))
+        return [[user.name or "", f["call_count"], f["connected_count"], f["connected_rate"] / 100.0,
+                 f["hangup_count"], f["hangup_rate"] / 100.0, f["conversation_count"],
+                 f["conversation_rate"] / 100.0, f["conversion_count"], f["conversion_rate"] / 100.0]
+                for user, f in sorted(rates.items(), key=lambda item: (item[0].name or "", item[0].id))]
 
     def write_sheet(self, book, ctx):
         book.add_table(self.sheet, [

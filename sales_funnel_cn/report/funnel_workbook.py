@@ -9,10 +9,15 @@ import datetime
 
 import xlsxwriter
 
+from ..models.funnel_balance import balance
+from ..models.funnel_balance import coverage
+
 HEADER_ROWS = 5  # company, period, filters, generated at, blank line; the table header follows
 
 
 class FunnelWorkbook:
+    max_rows = 1048576  # rows of an xlsx sheet; a longer table continues on further sheets (tests lower it)
+
     def __init__(self, path, header):
         """:param header: list of (label, value) pairs written at the top of every sheet."""
         self.workbook = xlsxwriter.Workbook(path, {
@@ -37,17 +42,21 @@ class FunnelWorkbook:
                         "date": self.fmt_date, "text": None}
 
     # -- low level -----------------------------------------------------------------------------------
-    def write_cell(self, ws, row, col, value, kind="text"):
-        if value is None or value is False:
-            ws.write_blank(row, col, None)
-        elif isinstance(value, str):
-            ws.write_string(row, col, value)
-        elif isinstance(value, datetime.datetime | datetime.date):
-            ws.write_datetime(row, col, value, self.fmt_date)
-        elif isinstance(value, bool):
-            ws.write_boolean(row, col, value)
-        else:
-            ws.write_number(row, col, value, self.formats.get(kind))
+    def _write_row(self, ws, row, values, formats):
+        """One table line; the detail sheets write millions of cells through here, hence the plain type tests
+        (no formula ever: text goes through write_string)."""
+        for col, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                ws.write_string(row, col, value)
+            elif value is None or value is False:
+                ws.write_blank(row, col, None)
+            elif kind is datetime.datetime or kind is datetime.date:
+                ws.write_datetime(row, col, value, self.fmt_date)
+            elif kind is bool:
+                ws.write_boolean(row, col, value)
+            else:
+                ws.write_number(row, col, value, formats[col])
 
     def _header_block(self, ws, title):
         # printed (or converted to PDF) as landscape A4, one page wide, the table header repeated
@@ -61,27 +70,38 @@ class FunnelWorkbook:
             ws.write_string(i, 1, value or "")
         return len(self.header) + 2
 
-    def add_table(self, name, columns, rows, chart=None, widths=None):
-        """Write a sheet: header block, frozen table header, one line per row.
-
-        :param columns: list of (title, kind) with kind in text/int/num/pct/dec1/date
-        :param rows: iterable of sequences (already aggregated values)
-        :param chart: optional dict(type, subtype, title, categories=col, values=[col, ...], anchor)
-        :returns: (first data row, last data row) zero-based
-        """
+    def _table_sheet(self, name, columns, widths):
         ws = self.workbook.add_worksheet(name)
         head = self._header_block(ws, name)
         ws.freeze_panes(head + 1, 1)
         for col, (title, _kind) in enumerate(columns):
             ws.write_string(head, col, title, self.fmt_head)
             ws.set_column(col, col, (widths or {}).get(col, 14 if col else 22))
-        row = head + 1
+        return ws, head + 1
+
+    def add_table(self, name, columns, rows, chart=None, widths=None):
+        """Write a sheet: header block, frozen table header, one line per row. Rows beyond the sheet's
+        ``max_rows`` continue on further sheets "name (2)", "name (3)", ... each with the same header.
+
+        :param columns: list of (title, kind) with kind in text/int/num/pct/dec1/date
+        :param rows: iterable of sequences (already aggregated values)
+        :param chart: optional dict(type, subtype, title, categories=col, values=[col, ...], anchor), drawn
+                      below a table that fits on one sheet
+        :returns: (first data row, last data row) zero-based, of the last sheet written
+        """
+        ws, first = self._table_sheet(name, columns, widths)
+        row, part = first, 1
+        formats = [self.formats.get(kind) for _title, kind in columns]
+        write_row, max_rows = self._write_row, self.max_rows
         for values in rows:
-            for col, value in enumerate(values):
-                self.write_cell(ws, row, col, value, columns[col][1])
+            if row >= max_rows:
+                part += 1
+                ws, first = self._table_sheet(f"{name} ({part})", columns, widths)
+                row = first
+            write_row(ws, row, values, formats)
             row += 1
-        first, last = head + 1, row - 1
-        if chart and last >= first:
+        last = row - 1
+        if chart and part == 1 and last >= first:
             self._chart(ws, name, chart, first, last)
         return first, last
 
@@ -122,25 +142,23 @@ class FunnelWorkbook:
             ws.write_string(row, 2, labels["units"], self.fmt_head)
             r = row + 1  # zero-based rows; Excel references are one-based
             ex = r + 1
-            contracts = plan["target_amount"] / plan["avg_contract_amount"]
-            per_year = contracts / (plan["win_rate"] / 100.0)
-            u_contracts = plan["target_units"] / plan["avg_units_per_contract"]
-            u_year = u_contracts / (plan["win_rate"] / 100.0)
+            contracts, per_year, per_month = balance(plan["target_amount"], plan["avg_contract_amount"],
+                                                     plan["win_rate"])
+            u_contracts, u_year, u_month = balance(plan["target_units"], plan["avg_units_per_contract"],
+                                                   plan["win_rate"])
+            remaining, covered = coverage(plan["target_amount"], plan["won_amount"], plan["weighted_pipeline"])
             lines = [
                 (labels["avg"], ("in", plan["avg_contract_amount"]), ("in", plan["avg_units_per_contract"])),
                 (labels["target"], ("in", plan["target_amount"]), ("in", plan["target_units"])),
                 (labels["contracts"], ("f", f"=B{ex + 1}/B{ex}", contracts), ("f", f"=C{ex + 1}/C{ex}", u_contracts)),
                 (labels["win_rate"], ("pin", plan["win_rate"] / 100.0), ("pin", plan["win_rate"] / 100.0)),
                 (labels["per_year"], ("f", f"=B{ex + 2}/B{ex + 3}", per_year), ("f", f"=C{ex + 2}/C{ex + 3}", u_year)),
-                (labels["per_month"], ("f", f"=B{ex + 4}/12", per_year / 12), ("f", f"=C{ex + 4}/12", u_year / 12)),
+                (labels["per_month"], ("f", f"=B{ex + 4}/12", per_month), ("f", f"=C{ex + 4}/12", u_month)),
                 (labels["cycle"], ("n", plan["sales_cycle_days"]), ("n", plan["sales_cycle_days"])),
                 (labels["won"], ("n", plan["won_amount"]), None),
-                (labels["remaining"], ("f", f"=MAX(B{ex + 1}-B{ex + 7},0)",
-                                       max(plan["target_amount"] - plan["won_amount"], 0)), None),
+                (labels["remaining"], ("f", f"=MAX(B{ex + 1}-B{ex + 7},0)", remaining), None),
                 (labels["weighted"], ("n", plan["weighted_pipeline"]), None),
-                (labels["coverage"], ("f", f"=IF(B{ex + 8}>0,B{ex + 9}/B{ex + 8},0)",
-                                      plan["weighted_pipeline"] / max(plan["target_amount"] - plan["won_amount"], 0)
-                                      if plan["target_amount"] > plan["won_amount"] else 0), None),
+                (labels["coverage"], ("f", f"=IF(B{ex + 8}>0,B{ex + 9}/B{ex + 8},0)", covered), None),
                 (labels["observed"], ("p", plan["observed_win_rate"] / 100.0), None),
                 (labels["actual_month"], ("n", plan["actual_customers_month"]), None),
             ]

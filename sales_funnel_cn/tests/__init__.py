@@ -31,3 +31,4 @@ from . import test_stage_gate_ui
 from . import test_ui
 from . import test_weekly_followup
 from . import test_win_loss
+from . import test_workbook_sheets

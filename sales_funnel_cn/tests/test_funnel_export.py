@@ -165,9 +165,10 @@ class TestFunnelExport(SalesFunnelCommon):
         self.assertEqual(ws.cell(labels["所需合同总数"], 3).value, 100)
 
     def test_sheets_of_missing_features_are_omitted(self):
+        from ..report import funnel_context
         from ..report import funnel_sheets
 
-        class GhostSheet(funnel_sheets.SheetProvider):
+        class GhostSheet(funnel_context.SheetProvider):
             sheet = "幽灵"
             models = ("crm.lead", "sfcn.model.not.installed")
 

@@ -10,8 +10,8 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..report.channel_sheet import ChannelSheet
+from ..report.funnel_context import FunnelContext
 from ..report.funnel_sheets import SHEET_PROVIDERS
-from ..report.funnel_sheets import FunnelContext
 from ..report.funnel_workbook import FunnelWorkbook
 from .common import SalesFunnelCommon
 

@@ -6,10 +6,10 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from ..models.sfcn_settings import sfcn_settings
+from ..report.funnel_context import FunnelContext
 from ..report.funnel_export import XLSX_MIMETYPE
 from ..report.funnel_export import build_funnel_xlsx
 from ..report.funnel_export import export_filename
-from ..report.funnel_sheets import FunnelContext
 
 
 class CrmFunnelExportWizard(models.TransientModel):
