@@ -72,14 +72,14 @@ def _sheet(wb, title, fields, rows, fmt):
 
 def _sheet_profile(uenv, funnel, bench):
     """Where the workbook's time goes: each sheet written alone into a scratch workbook (figures only)."""
-    from odoo.addons.sales_funnel_cn.report.funnel_sheets import available_providers
+    from odoo.addons.sales_funnel_cn.report.funnel_sheets import sheet_providers
     from odoo.addons.sales_funnel_cn.report.funnel_workbook import FunnelWorkbook
 
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
         book = FunnelWorkbook(path, [])
-        for provider in available_providers(uenv):
+        for provider in sheet_providers():
             uenv.invalidate_all()
             with bench.measure(f"sheet {provider.sheet}", quiet=True) as sheet:
                 provider.write_sheet(book, funnel)

@@ -6,7 +6,6 @@ from .funnel_sheets import SHEET_PROVIDERS
 
 class ChannelSheet(SheetProvider):
     sheet = "获客渠道"
-    models = ("crm.channel.report",)
 
     def figures(self, ctx):
         """[[channel, leads, MQLs, MQL/lead %, SQLs, customers, L2C %, cost, cost/lead, cost/MQL,

@@ -12,7 +12,6 @@ from .funnel_sheets import CommunicationSheet
 class FollowupCommunicationSheet(CommunicationSheet):
     """沟通记录 with three more columns: structured follow-ups in the period, this week and today."""
 
-    models = ("crm.followup",)
 
     def followup_counts(self, ctx):
         env = ctx.env
@@ -27,8 +26,8 @@ class FollowupCommunicationSheet(CommunicationSheet):
 
     def write_sheet(self, book, ctx):
         env = ctx.env
-        rows, has_calls = self.figures(ctx)
-        width = len(rows[0]) if rows else (9 if has_calls else 6) + 3
+        rows = self.figures(ctx)
+        width = len(rows[0]) if rows else 12
         grades = dict(env["crm.lead"]._fields["customer_grade"]._description_selection(env))
         by_label = {tuple(row[:3]): row for row in rows}
         counts = self.followup_counts(ctx)
@@ -46,8 +45,7 @@ class FollowupCommunicationSheet(CommunicationSheet):
             row.extend([0] * (width + 3 - len(row)))
         windows = (env._("period"), env._("this week"), env._("today"))
         columns = [(env._("Salesperson"), "text"), (env._("Stage"), "text"), (env._("Grade"), "text")]
-        kinds = ([env._("Calls")] if has_calls else []) + [env._("Notes"), env._("Activities"),
-                                                           env._("Follow-ups")]
+        kinds = [env._("Calls"), env._("Notes"), env._("Activities"), env._("Follow-ups")]
         columns += [(f"{kind} ({window})", "int") for kind in kinds for window in windows]
         book.add_table(self.sheet, columns, rows)
 
@@ -56,7 +54,6 @@ class CommunicationDetailSheet(SheetProvider):
     """沟通明细: every follow-up and call of the period, with the deal's stage and grade, purpose and content."""
 
     sheet = "沟通明细"
-    models = ("crm.communication.report",)
     fields = ["date", "kind", "channel", "user_id", "partner_id", "lead_id", "customer_grade", "stage_id",
               "purpose", "content", "checkin_far"]
 

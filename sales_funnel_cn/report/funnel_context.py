@@ -56,11 +56,6 @@ class FunnelContext:
 
 class SheetProvider:
     sheet = None
-    models = ()
-
-    @classmethod
-    def available(cls, env):
-        return all(model in env for model in cls.models)
 
     def write_sheet(self, book, ctx):
         raise NotImplementedError

@@ -6,7 +6,7 @@ import tempfile
 from odoo import fields
 
 from .funnel_context import FunnelContext
-from .funnel_sheets import available_providers
+from .funnel_sheets import sheet_providers
 from .funnel_workbook import FunnelWorkbook
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +34,7 @@ def build_funnel_xlsx(env, date_from, date_to, teams, users, progress=None):
     """The workbook as bytes. Reads only (record rules of env's user apply); ``progress(fraction)`` is called
     after each sheet and between the batches of the detail sheet, fraction of the whole workbook in 0..1."""
     teams, users = teams.with_env(env), users.with_env(env)
-    providers = available_providers(env)
+    providers = sheet_providers()
     step = {"index": 0}
 
     def sheet_progress(fraction):

@@ -1,6 +1,6 @@
 """Sheet providers of the funnel workbook: each gathers its figures through the ORM as the exporting user
 (record rules apply; aggregates via _read_group or SQL GROUP BY over the rule-filtered query) and hands
-them to the FunnelWorkbook builder. A provider whose feature model is not installed is skipped."""
+them to the FunnelWorkbook builder."""
 from datetime import timedelta
 
 from odoo.tools import SQL
@@ -67,7 +67,6 @@ class RepSheet(SheetProvider):
 
 class StageChangeSheet(SheetProvider):
     sheet = "阶段变动"
-    models = ("crm.lead.stage.history",)
 
     def figures(self, ctx):
         """Stage changes recorded in the period (from, to, count, average days in the previous stage), then
@@ -115,17 +114,15 @@ class CommunicationSheet(SheetProvider):
         since = min(ctx.date_from, ctx.week_start, ctx.today)
         lead_ids = ctx.lead_query(ctx.base_domain).subselect()
         data = {}
-        has_calls = "crm.call.log" in env
-        if has_calls:
-            calls = env["crm.call.log"]._search([("date", ">=", since)])
-            calls.add_join("JOIN", "cl_lead", "crm_lead", SQL("cl_lead.id = crm_call_log.lead_id"))
-            calls.add_join("JOIN", "cl_user", "res_users", SQL("cl_user.id = crm_call_log.user_id"))
-            calls.add_where(SQL("crm_call_log.lead_id IN %s", lead_ids))
-            calls.groupby = SQL("cl_user.partner_id, cl_lead.stage_id, cl_lead.customer_grade")
-            for partner, stage, grade, *counts in env.execute_query(calls.select(
-                    SQL("cl_user.partner_id"), SQL("cl_lead.stage_id"), SQL("cl_lead.customer_grade"),
-                    *self._windows(ctx, SQL("crm_call_log.date")))):
-                data.setdefault((partner, stage, grade), [0] * 9)[0:3] = counts
+        calls = env["crm.call.log"]._search([("date", ">=", since)])
+        calls.add_join("JOIN", "cl_lead", "crm_lead", SQL("cl_lead.id = crm_call_log.lead_id"))
+        calls.add_join("JOIN", "cl_user", "res_users", SQL("cl_user.id = crm_call_log.user_id"))
+        calls.add_where(SQL("crm_call_log.lead_id IN %s", lead_ids))
+        calls.groupby = SQL("cl_user.partner_id, cl_lead.stage_id, cl_lead.customer_grade")
+        for partner, stage, grade, *counts in env.execute_query(calls.select(
+                SQL("cl_user.partner_id"), SQL("cl_lead.stage_id"), SQL("cl_lead.customer_grade"),
+                *self._windows(ctx, SQL("crm_call_log.date")))):
+            data.setdefault((partner, stage, grade), [0] * 9)[0:3] = counts
         sql = SQL("""
             SELECT m.author_id, l.stage_id, l.customer_grade, %s
               FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
@@ -145,15 +142,14 @@ class CommunicationSheet(SheetProvider):
         for (partner, stage, grade), counts in sorted(data.items(), key=lambda kv: (
                 names.get(kv[0][0], ""), order.get(kv[0][1], (0, 0)), kv[0][2] or "")):
             stage_name = env["crm.stage"].browse(stage).name if stage else ""
-            rows.append([names.get(partner, ""), stage_name or "", grades.get(grade, "")]
-                        + (counts if has_calls else counts[3:]))
-        return rows, has_calls
+            rows.append([names.get(partner, ""), stage_name or "", grades.get(grade, ""), *counts])
+        return rows
 
     def write_sheet(self, book, ctx):
-        rows, has_calls = self.figures(ctx)
+        rows = self.figures(ctx)
         windows = (ctx.env._("period"), ctx.env._("this week"), ctx.env._("today"))
         columns = [(ctx.env._("Salesperson"), "text"), (ctx.env._("Stage"), "text"), (ctx.env._("Grade"), "text")]
-        kinds = ([ctx.env._("Calls")] if has_calls else []) + [ctx.env._("Notes"), ctx.env._("Activities")]
+        kinds = [ctx.env._("Calls"), ctx.env._("Notes"), ctx.env._("Activities")]
         columns += [(f"{kind} ({window})", "int") for kind in kinds for window in windows]
         book.add_table(self.sheet, columns, rows)
 
@@ -164,7 +160,6 @@ class CallSheet(SheetProvider):
     转化率 conversions (D + C) / connected. Calls are selected by their own date, salesperson and team
     (not through the lead: a call whose lead was lost and archived still counts)."""
     sheet = "外呼统计"
-    models = ("crm.call.log", "crm.call.outcome", "crm.call.report")
 
     def domain(self, ctx):
         domain = [("date", ">=", ctx.date_from), ("date", "<", ctx.date_to)]
@@ -197,7 +192,6 @@ class PoolSheet(SheetProvider):
     """公海: per salesperson, holdings started in the period (claimed from the pool, assigned by a manager
     or on creation) and ended in the period, by how they ended (released, reclaimed by a pool rule, ...)."""
     sheet = "公海"
-    models = ("crm.pool.history",)
     starts = ("claimed", "assigned")
     reasons = ("released", "reclaimed", "reassigned", "won", "lost")
 
@@ -292,5 +286,5 @@ SHEET_PROVIDERS = [OverviewSheet, RepSheet, StageChangeSheet, CommunicationSheet
                    BalanceSheet, DetailSheet]
 
 
-def available_providers(env):
-    return [provider() for provider in SHEET_PROVIDERS if provider.available(env)]
+def sheet_providers():
+    return [provider() for provider in SHEET_PROVIDERS]
