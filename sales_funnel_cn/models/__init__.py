@@ -1,3 +1,7 @@
+# mixins first: the models below inherit them by name
+from . import sfcn_guarded_mixin
+
+# isort: split
 from . import crm_call_log
 from . import crm_call_log_level
 from . import crm_call_outcome

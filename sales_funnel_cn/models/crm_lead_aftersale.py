@@ -1,10 +1,6 @@
-from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
-
-from .sfcn_access import guard_create
-from .sfcn_access import guard_write
 
 # seed 001 · 转化客户 · 关键环节, after the win
 STEPS = [("quote_confirmed", "Quotation Confirmed"), ("invoice", "Invoice"), ("payment", "Payment Received"),
@@ -17,6 +13,7 @@ class CrmLeadAftersale(models.Model):
     marked it done and when (set by the system), with a note."""
 
     _name = "crm.lead.aftersale"
+    _inherit = ["sfcn.guarded.mixin"]
     _description = "After-sale Step"
     _order = "lead_id, sequence, id"
 
@@ -30,15 +27,6 @@ class CrmLeadAftersale(models.Model):
     note = fields.Char()
 
     _sql_constraints = [("lead_step_uniq", "unique(lead_id, step)", "Each after-sale step appears once per deal.")]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard_create(self, vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        guard_write(self, vals)
-        return super().write(vals)
 
     def action_done(self):
         """Mark the steps done now, by the current user (on deals he may edit)."""

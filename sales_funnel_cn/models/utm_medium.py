@@ -1,9 +1,5 @@
-from odoo import api
 from odoo import fields
 from odoo import models
-
-from .sfcn_access import guard_create
-from .sfcn_access import guard_write
 
 
 class UtmMedium(models.Model):
@@ -11,7 +7,8 @@ class UtmMedium(models.Model):
     (labelled Channel), so marketing apps that set UTM on leads fill the same field. The name is made
     translatable so the channels read in the user's language."""
 
-    _inherit = "utm.medium"
+    _name = "utm.medium"
+    _inherit = ["utm.medium", "sfcn.guarded.mixin"]
 
     name = fields.Char(translate=True)
     sfcn_channel = fields.Boolean(
@@ -21,12 +18,3 @@ class UtmMedium(models.Model):
         "utm.medium", "Counts as Channel", domain=[("sfcn_channel", "=", True)], ondelete="set null",
         help="The acquisition channel of leads that came through this medium: the install gives it to the "
              "existing leads of this medium.")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard_create(self, vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        guard_write(self, vals)
-        return super().write(vals)

@@ -1,3 +1,5 @@
+from datetime import datetime
+from datetime import time
 from datetime import timedelta
 
 from odoo import fields
@@ -59,8 +61,10 @@ class TestJourneyAftersale(SalesFunnelCommon):
         """A won deal whose after-sale ``step`` was done ``days_ago`` days ago."""
         deal = self._won(**vals)
         done = deal.aftersale_ids.filtered(lambda s: s.step == step)
-        done.sudo().write({"done": True, "user_id": deal.user_id.id,
-                           "date_done": fields.Datetime.now() - timedelta(days=days_ago)})
+        # mid-day of that date (UTC 10:00 is the same date from UTC-10 to UTC+13): "days ago" in whole days, never
+        # shifted across a midnight by the user's time zone or a daylight-saving change in between
+        day = fields.Date.context_today(deal) - timedelta(days=days_ago)
+        done.sudo().write({"done": True, "user_id": deal.user_id.id, "date_done": datetime.combine(day, time(10))})
         return deal
 
     def test_upsell_after_delivery(self):
