@@ -337,27 +337,6 @@ class TestPool(SalesFunnelCommon):
                          "grouping by a masked field does not list pooled deals' numbers")
         self.assertIn("13812349999", [phone for phone, _count in groups])
 
-    def test_pool_settings_tracked(self):
-        """A changed cap or rule leaves a trace in the pool's chatter, rules per grade included."""
-        self.pool.with_context(tracking_disable=False).write({"holding_cap": 7, "followup_days": 12})
-        self.env.flush_all()
-        self.env.cr.precommit.run()  # tracking values are written at commit time
-        tracked = self.env["mail.message"].search(
-            [("model", "=", "crm.pool"), ("res_id", "=", self.pool.id)]).tracking_value_ids
-        self.assertEqual(
-            {(t.field_id.name, t.old_value_integer, t.new_value_integer) for t in tracked},
-            {("holding_cap", 3, 7), ("followup_days", 10, 12)})
-        rule = self.env["crm.pool.grade.rule"].with_context(lang="en_US").create(
-            {"pool_id": self.pool.id, "grade": "A", "followup_days": 20})
-        self.pool.invalidate_recordset(["message_ids"])
-        self.assertIn("20 days without follow-up", self.pool.message_ids[:1].body)
-        rule.write({"won_days": 60})
-        self.pool.invalidate_recordset(["message_ids"])
-        self.assertIn("60 days to win", self.pool.message_ids[:1].body)
-        rule.unlink()
-        self.pool.invalidate_recordset(["message_ids"])
-        self.assertIn("removed", self.pool.message_ids[:1].body)
-
     def test_due_rule_written_once(self):
         """The preview lists exactly what the cron's batches take (both read _pool_due_where)."""
         due = self._held("Due", days_claimed=12, days_followup=11)
