@@ -124,7 +124,7 @@ def test_rep_cannot_run_reclaim(admin, rep, world):
     {"date_last_followup": FAR_AHEAD}, {"date_claimed": FAR_AHEAD}, {"pool_id": False}, {"date_pooled": LONG_AGO},
     {"pool_previous_user_id": 1}, {"gate_skipped": True}, {"stale_alert_date": FAR_AHEAD},
     {"call_na_count": 0, "call_next_date": False}, {"call_status": "target"}, {"customer_grade": "A"},
-    {"date_reclaim": FAR_AHEAD}, {"pool_reclaim_notify": True}, {"date_pool_warned": FAR_AHEAD},
+    {"date_reclaim": FAR_AHEAD}, {"reclaim_rule": "not_won"}, {"date_pool_warned": FAR_AHEAD},
     {"customer_grade_computed": "A"}, {"date_last_stage_update": FAR_AHEAD}, {"date_closed": LONG_AGO},
 ])
 def test_system_field_write_refused(admin, rep, world, vals):

@@ -32,6 +32,9 @@ from . import crm_lead_level
 from . import crm_lead_pause
 from . import crm_lead_pipeline
 from . import crm_lead_pool
+from . import crm_lead_pool_claim
+from . import crm_lead_pool_masking
+from . import crm_lead_pool_reclaim
 from . import crm_lead_qualification
 from . import crm_lead_qualification_criterion
 from . import crm_lead_referral

@@ -1,7 +1,7 @@
 from odoo import api
 from odoo import models
 
-from .crm_lead_pool import MASKED_FIELDS
+from .crm_lead_pool_masking import MASKED_FIELDS
 from .sfcn_access import guard_create
 from .sfcn_access import guard_write
 from .sfcn_access import is_trusted

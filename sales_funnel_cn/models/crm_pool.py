@@ -8,19 +8,20 @@ class CrmPool(models.Model):
     """A public pool (公海): deals without a rep, claimable by its members under the pool's rules."""
 
     _name = "crm.pool"
+    _inherit = ["mail.thread"]
     _description = "Public Pool"
     _order = "sequence, id"
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, tracking=True)
     team_id = fields.Many2one(
         "crm.team", index=True,
-        help="Deals of this sales team return to this pool. Leave empty for the company's default pool.")
+        help="Deals of this sales team return to this pool. Leave empty for the company's default pool.", tracking=True)
     open_to_all = fields.Boolean(
         "Open to All Salespeople", default=True,
-        help="Every salesperson of the company is a member; otherwise only the listed members.")
+        help="Every salesperson of the company is a member; otherwise only the listed members.", tracking=True)
     member_ids = fields.Many2many("res.users", "crm_pool_member_rel", "pool_id", "user_id", string="Members")
     admin_ids = fields.Many2many(
         "res.users", "crm_pool_admin_rel", "pool_id", "user_id", string="Administrators",
@@ -28,29 +29,29 @@ class CrmPool(models.Model):
     followup_days = fields.Integer(
         "Days Without Follow-up", default=10,
         help="A deal not followed up for this many days (since the later of its last follow-up and its "
-             "claim) returns to the pool.")
+             "claim) returns to the pool.", tracking=True)
     won_days = fields.Integer(
         "Days to Win", default=35,
-        help="A deal not won within this many days of its claim or assignment returns to the pool.")
+        help="A deal not won within this many days of its claim or assignment returns to the pool.", tracking=True)
     warning_days = fields.Integer(
-        default=2, help="Warn the rep this many days before a deal returns to the pool.")
-    holding_cap = fields.Integer(default=100, help="Open deals a rep may hold at most.")
-    cap_counts_won = fields.Boolean("Won Deals Count Toward the Cap", default=False)
-    daily_claim_cap = fields.Integer(default=20, help="Deals a rep may claim per day.")
+        default=2, help="Warn the rep this many days before a deal returns to the pool.", tracking=True)
+    holding_cap = fields.Integer(default=100, help="Open deals a rep may hold at most.", tracking=True)
+    cap_counts_won = fields.Boolean("Won Deals Count Toward the Cap", default=False, tracking=True)
+    daily_claim_cap = fields.Integer(default=20, help="Deals a rep may claim per day.", tracking=True)
     cooldown_days = fields.Integer(
         "Cool-down Days", default=7,
-        help="The previous owner may not claim the deal back for this many days.")
+        help="The previous owner may not claim the deal back for this many days.", tracking=True)
     claim_delay_hours = fields.Integer(
         "Claim Delay (hours)", default=0,
-        help="A freshly pooled deal can be claimed only after this delay.")
+        help="A freshly pooled deal can be claimed only after this delay.", tracking=True)
     exempt_future_decision = fields.Boolean(
         "Exempt Deals With a Future Decision Date", default=False,
         help="A deal whose expected closing date is in the future is not reclaimed before that date, at most "
              "'Exemption Cap' days later than its rule says. The salesperson sets the expected closing date: "
-             "a manager's lock (with a reason) is the way to keep a deal out of the pool for longer.")
+             "a manager's lock (with a reason) is the way to keep a deal out of the pool for longer.", tracking=True)
     exempt_max_days = fields.Integer(
         "Exemption Cap (days)", default=14,
-        help="How many days at most a future expected closing date may postpone the return to the pool.")
+        help="How many days at most a future expected closing date may postpone the return to the pool.", tracking=True)
     grade_rule_ids = fields.One2many("crm.pool.grade.rule", "pool_id", string="Rules per Grade")
     lead_ids = fields.One2many("crm.lead", "pool_id", string="Deals")
     pooled_count = fields.Integer("Deals in Pool", compute="_compute_pooled_count")

@@ -179,7 +179,14 @@ class TestPool(SalesFunnelCommon):
         self.assertEqual(closed.end_reason, "reclaimed")
         self.assertEqual(closed.rule,
                          "No follow-up for more than 10 days, returned to the public pool automatically")
-        self.assertIn("No follow-up for more than 10 days", due.message_ids[:1].body)
+        line = due.message_ids[:1]
+        self.assertIn("No follow-up for more than 10 days", line.body)
+        # the values of mail.thread._message_log_batch: an internal note, no signature
+        self.assertEqual((line.subtype_id, line.message_type, line.is_internal, line.email_add_signature),
+                         (self.env.ref("mail.mt_note"), "notification", True, False))
+        self.assertEqual(due.pool_previous_user_id, self.rep)
+        self.assertFalse(due.date_reclaim or due.reclaim_rule)
+        self.assertFalse(closed.summary_pending, "counted in the run's summary")
         self.assertEqual(self.env["crm.lead"]._pool_reclaim_all(), 0, "second run finds nothing")
         self.assertEqual(len(due.pool_history_ids), 1)
 
@@ -329,3 +336,11 @@ class TestPool(SalesFunnelCommon):
         self.assertNotIn("13812345678", [phone for phone, _count in groups],
                          "grouping by a masked field does not list pooled deals' numbers")
         self.assertIn("13812349999", [phone for phone, _count in groups])
+
+    def test_due_rule_written_once(self):
+        """The preview lists exactly what the cron's batches take (both read _pool_due_where)."""
+        due = self._held("Due", days_claimed=12, days_followup=11)
+        self._held("Fresh", days_claimed=12, days_followup=3)
+        preview = self.env["crm.lead"].action_pool_reclaim_preview()
+        self.assertEqual(preview["domain"], [("id", "in", due.ids)])
+        self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=10), (1, 0))

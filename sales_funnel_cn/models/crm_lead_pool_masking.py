@@ -1,0 +1,66 @@
+"""Public pool, masking: the contact details of pooled deals are hidden from salespeople who are not the pool's
+administrators, on every read path (read, export, search, grouping, sort). The helpers live in sfcn_masking.py,
+shared with contacts; this file says which deals are masked."""
+from odoo import api
+from odoo import models
+from odoo.osv import expression
+
+from .sfcn_access import is_trusted
+from .sfcn_masking import export_masked
+from .sfcn_masking import guard_domain
+from .sfcn_masking import mask_read
+from .sfcn_masking import strip_masked_order
+from .sfcn_masking import touches_masked
+
+MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc",
+                 "call_phone", "call_suppression_note")
+# fields a search, a grouping or a sort could reveal masked contact details through
+MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion")
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    def _pool_masked_ids(self):
+        """Ids of pooled deals whose contact details the current user may not see."""
+        if self.env.su:
+            return set()
+        user = self.env.user
+        if user._sfcn_is_sales_manager():
+            return set()
+        masked = set()
+        for lead in self.sudo():
+            if not lead.user_id and lead.pool_id and user not in lead.pool_id.admin_ids:
+                masked.add(lead.id)
+        return masked
+
+    def _read_format(self, fnames, load="_classic_read"):
+        return mask_read(super()._read_format(fnames, load=load), fnames, MASKED_FIELDS, self._pool_masked_ids)
+
+    def _pool_unmasked_domain(self):
+        """Deals whose contact details the current user sees unmasked (owned, pool-less or pools they administer)."""
+        admin_pools = self.env["crm.pool"].sudo().with_context(active_test=False).search(
+            [("admin_ids", "in", self.env.uid)])
+        return ["|", "|", ("user_id", "!=", False), ("pool_id", "=", False), ("pool_id", "in", admin_pools.ids)]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """A salesperson who sees pooled deals' contact details masked must not find them by those details either
+        (searching ``phone ilike 138`` would leak the number), nor sort by them: every condition on a masked
+        field only matches deals the user sees unmasked, and sorts by a masked field are dropped."""
+        if not is_trusted(self.env):
+            order = strip_masked_order(order, MASKED_SEARCH_FIELDS)
+            domain = guard_domain(domain, MASKED_SEARCH_FIELDS, self._pool_unmasked_domain)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Grouping or aggregating by a masked field would show the values: only over deals seen unmasked."""
+        if not is_trusted(self.env) and touches_masked(groupby, aggregates, having, MASKED_SEARCH_FIELDS):
+            domain = expression.AND([domain or [], self._pool_unmasked_domain()])
+        return super()._read_group(domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset,
+                                   limit=limit, order=order)
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        return export_masked(self, super()._export_rows, fields, MASKED_FIELDS, self._pool_masked_ids(),
+                             _is_toplevel_call)

@@ -1,0 +1,174 @@
+"""Public pool, reclaim cron: deals due return to their pool in batches (Odoo 18 cron progress protocol), with
+the holding history closed, one chatter line per deal, warnings before and one summary per rep and manager
+after. The rule "due" is written once, in ``_pool_due_where``."""
+from collections import defaultdict
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    def _pool_rule_text(self, rule, pool, grade):
+        followup_days, won_days = pool._days_for_grade(grade)
+        if rule == "followup":
+            return self.env._("No follow-up for more than %(days)s days, returned to the public pool "
+                              "automatically", days=followup_days)
+        return self.env._("Not won within %(days)s days, returned to the public pool automatically",
+                          days=won_days)
+
+    @api.model
+    def _pool_due_where(self, now, alias="crm_lead"):
+        """The one definition of "due for the reclaim", in SQL: held by a salesperson, active, past its return date
+        (the stored, indexed ``date_reclaim`` of ``_compute_date_reclaim``, which leaves locked and won deals
+        without one). The cron's batches, the count of what remains, the preview and the benchmark use it."""
+        table = SQL.identifier(alias)
+        return SQL("%(t)s.date_reclaim <= %(now)s AND %(t)s.user_id IS NOT NULL AND %(t)s.active", t=table, now=now)
+
+    @api.model
+    def _pool_due_query(self, now, limit=None):
+        """The due deals' ids in id order; with ``limit``: one batch, locked, skipping the rows another transaction
+        holds (a claim, a release, the other server's cron)."""
+        query = SQL("SELECT crm_lead.id FROM crm_lead WHERE %s ORDER BY crm_lead.id", self._pool_due_where(now))
+        if limit:
+            query = SQL("%s LIMIT %s FOR UPDATE SKIP LOCKED", query, int(limit))
+        return query
+
+    @api.model
+    def _cron_pool_reclaim(self, batch_size=1000):
+        """Return due deals to their pool, one batch per call (Odoo 18 cron progress protocol: the scheduler
+        commits and calls again while work remains). Idempotent: only deals still due are touched."""
+        self._pool_send_warnings(batch_size)
+        self.env.flush_all()
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        # the candidates with what the rule text needs (the owner's language), locked, in one query
+        cr.execute(SQL("""
+            SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade
+              FROM crm_lead l
+         LEFT JOIN res_users u ON u.id = l.user_id
+         LEFT JOIN res_partner p ON p.id = u.partner_id
+             WHERE %s
+          ORDER BY l.id LIMIT %s FOR UPDATE OF l SKIP LOCKED""", self._pool_due_where(now, "l"), int(batch_size)))
+        rows = cr.fetchall()
+        ids = [row[0] for row in rows]
+        if ids:
+            texts_by_key, texts = {}, []
+            Pool = self.env["crm.pool"].sudo()
+            for _id, lang, rule, pool_id, grade in rows:
+                key = (lang or "en_US", rule, pool_id, grade)
+                if key not in texts_by_key:
+                    texts_by_key[key] = self.with_context(lang=key[0])._pool_rule_text(
+                        rule, Pool.browse(pool_id), grade)
+                texts.append(texts_by_key[key])
+            leads = self.sudo().browse(ids)
+            leads.with_context(tracking_disable=True, mail_notrack=True)._pool_set_owner(
+                self.env["res.users"], end_reason="reclaimed", end_rule=dict(zip(ids, texts, strict=True)))
+            self._pool_log(dict(zip(leads, texts, strict=True)))
+        # counted after every batch, not only after a full one: rows skipped because another transaction
+        # held their lock (a release, a claim) are still due and must be tried again
+        self.env.flush_all()
+        cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
+        remaining = cr.fetchone()[0]
+        if not remaining:
+            self._pool_send_summaries()
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        return len(ids), remaining
+
+    @api.model
+    def action_pool_reclaim_now(self, batch_size=1000):
+        """Run one reclaim batch now (sales managers): what the scheduled action does on each call."""
+        if not self.env.user._sfcn_is_sales_manager():
+            raise AccessError(self.env._("Only sales managers can run the reclaim."))
+        return list(self._cron_pool_reclaim(batch_size=int(batch_size)))
+
+    @api.model
+    def _pool_reclaim_all(self, batch_size=1000):
+        """Run the reclaim to the end in this transaction (tests, shell); returns the number reclaimed."""
+        total = 0
+        while True:
+            done, remaining = self._cron_pool_reclaim(batch_size)
+            total += done
+            if not remaining:
+                return total
+
+    @api.model
+    def _pool_send_summaries(self):
+        """One notification per rep and one per team manager for the deals reclaimed since the last summary."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT h.user_id, t.user_id, count(*)
+              FROM crm_pool_history h
+              JOIN crm_lead l ON l.id = h.lead_id
+         LEFT JOIN crm_team t ON t.id = l.team_id
+             WHERE h.summary_pending
+          GROUP BY 1, 2""")
+        rows = cr.fetchall()
+        if not rows:
+            return
+        per_rep, per_manager = defaultdict(int), defaultdict(int)
+        for rep_id, manager_id, count in rows:
+            if rep_id:
+                per_rep[rep_id] += count
+            if manager_id:
+                per_manager[manager_id] += count
+        Users = self.env["res.users"].sudo()
+        thread = self.env["mail.thread"].sudo()
+        for user_ids, message in ((per_rep, "rep"), (per_manager, "manager")):
+            for user_id, count in user_ids.items():
+                user = Users.browse(user_id)
+                user_env = self.with_context(lang=user.lang).env
+                if message == "rep":
+                    body = user_env._("%(count)s of your deals returned to the public pool (no follow-up or not won in "
+                             "time).", count=count)
+                else:
+                    body = user_env._("%(count)s deals of your teams returned to the public pool.", count=count)
+                thread.message_notify(partner_ids=user.partner_id.ids, body=body,
+                                      subject=user_env._("Public pool: deals reclaimed"))
+        cr.execute("UPDATE crm_pool_history SET summary_pending = NULL WHERE summary_pending")
+        self.env["crm.pool.history"].invalidate_model(["summary_pending"])
+
+    @api.model
+    def _pool_send_warnings(self, batch_size=1000):
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute("""
+            SELECT id FROM crm_lead
+             WHERE date_reclaim_warning <= %s AND date_reclaim > %s AND user_id IS NOT NULL AND active
+               AND (date_pool_warned IS NULL OR date_pool_warned <> date_reclaim)
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""", [now, now, batch_size])
+        leads = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if not leads:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id, "res_id": lead.id, "user_id": lead.user_id.id,
+            "activity_type_id": activity_type.id, "date_deadline": lead.date_reclaim.date(),
+            "summary": lead.with_context(lang=lead.user_id.lang).env._(
+                "Follow up: returns to the public pool on %(date)s", date=lead.date_reclaim.date()),
+        } for lead in leads])
+        self.env.cr.execute("UPDATE crm_lead SET date_pool_warned = date_reclaim WHERE id IN %s",
+                            [tuple(leads.ids)])
+        leads.invalidate_recordset(["date_pool_warned"])
+
+    @api.model
+    @api.readonly
+    def action_pool_reclaim_preview(self):
+        """Dry run for pool administrators: the deals the next reclaim run would return to the pool."""
+        if not self.env.user._sfcn_is_sales_manager():
+            raise AccessError(self.env._("Only sales managers can preview the reclaim run."))
+        self.env.flush_all()
+        self.env.cr.execute(self._pool_due_query(fields.Datetime.now()))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.lead", "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "name": self.env._("Reclaim Preview (%(count)s deals)", count=len(ids)),
+            "domain": [("id", "in", ids)], "context": {"create": False},
+        }
