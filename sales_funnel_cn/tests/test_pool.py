@@ -337,6 +337,33 @@ class TestPool(SalesFunnelCommon):
                          "grouping by a masked field does not list pooled deals' numbers")
         self.assertIn("13812349999", [phone for phone, _count in groups])
 
+    def test_pool_settings_tracked(self):
+        """A changed cap or rule leaves a trace in the pool's chatter (old -> new), rules per grade
+        included. Tracking is on here (the common setup switches it off for speed)."""
+        env = self.env(context={k: v for k, v in self.env.context.items()
+                                if k not in ("tracking_disable", "mail_create_nolog")})
+        # a pool of an earlier transaction (Odoo does not track changes of a record created in this one)
+        pool = env.ref("sales_funnel_cn.crm_pool_default")
+        before = (pool.holding_cap, pool.followup_days)
+        pool.with_user(self.manager).write({"holding_cap": before[0] + 7, "followup_days": before[1] + 2})
+        env.flush_all()
+        env.cr.precommit.run()  # Odoo writes tracking values at commit time
+
+        def messages():
+            return env["mail.message"].search([("model", "=", "crm.pool"), ("res_id", "=", pool.id)],
+                                              order="id desc")
+
+        tracked = messages().tracking_value_ids
+        self.assertEqual({(t.field_id.name, t.old_value_integer, t.new_value_integer) for t in tracked},
+                         {("holding_cap", before[0], before[0] + 7), ("followup_days", before[1], before[1] + 2)})
+        rule = env["crm.pool.grade.rule"].with_context(lang="en_US").create(
+            {"pool_id": pool.id, "grade": "A", "followup_days": 20})
+        self.assertIn("20 days without follow-up", messages()[:1].body)
+        rule.write({"won_days": 60})
+        self.assertIn("60 days to win", messages()[:1].body)
+        rule.unlink()
+        self.assertIn("removed", messages()[:1].body)
+
     def test_due_rule_written_once(self):
         """The preview lists exactly what the cron's batches take (both read _pool_due_where)."""
         due = self._held("Due", days_claimed=12, days_followup=11)
