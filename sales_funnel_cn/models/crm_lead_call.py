@@ -1,6 +1,7 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.osv import expression
 
 
 class CrmLead(models.Model):
@@ -42,9 +43,14 @@ class CrmLead(models.Model):
         ]
 
     def _sfcn_has_number_domain(self):
-        """Its own number or its contact's."""
-        return [*super()._sfcn_has_number_domain(),
-                *[(f"partner_id.{fname}", "!=", False) for fname in self.env["res.partner"]._phone_get_number_fields()]]
+        """Its own number or its contact's. Whether the contact has a number is one subquery on the contacts
+        without their record rules (a contact's rules, e.g. the pool's masking, join the deals again for
+        every row: seconds on today's call list at a million deals); it reveals no number, only that the
+        deal can be dialled, and the deals listed stay those the user may read."""
+        Partner = self.env["res.partner"]
+        has_number = Partner.sudo().with_context(active_test=False)._search(expression.OR(
+            [[(fname, "!=", False)] for fname in Partner._phone_get_number_fields()]))
+        return [*super()._sfcn_has_number_domain(), ("partner_id", "in", has_number)]
 
     def action_log_call(self):
         self.ensure_one()

@@ -1,3 +1,8 @@
+"""Installing on a CRM that already holds years of deals (hooks.py calls it): one concern, kept in one file of
+about 320 lines on purpose. Every statement here is the set-based twin of an ORM compute or default of the
+module's other files (a test compares each value with a fresh ORM compute), so reading them side by side is
+how they are kept equal; splitting them would separate each statement from its neighbours it must agree
+with (the pre-created columns, the one table rewrite, the bulk inserts)."""
 from contextlib import contextmanager
 
 from odoo import api
