@@ -178,7 +178,8 @@ class CrmLead(models.Model):
         hold: [(lead, check)] that must be answered (done) for anything to be inserted."""
         if not history:
             return {}
-        now = fields.Datetime.now()
+        # crm's clock for date_last_stage_update (the transaction's): a history row and the deal agree
+        now = self.env.cr.now()
         self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
         self.env["crm.stage"].flush_model(["sequence"])
         self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])

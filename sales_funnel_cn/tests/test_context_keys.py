@@ -17,6 +17,9 @@ PRESENTATION_ONLY = {
     "default_team_id": "which team's funnel columns the kanban shows (Odoo's own key for the same purpose)",
     "sfcn_pipeline_stages": "set on the stage fields: their search-bar suggestions list the stages of the user's "
                             "pipelines only; it narrows suggestions, never what a search or a write may use",
+    "default_medium_id": "Odoo's own default key: a channel the caller chose is kept; without one, a lead opened "
+                         "from a customer's referrals defaults to the referral channel (a form default, which "
+                         "the caller may set to anything the field allows anyway)",
     "sfcn_gate_ask": "the web client asks to see the qualify dialog before a warn-gate move: it can only make "
                      "the move stricter (without it the move is made, flagged and logged)",
 }
