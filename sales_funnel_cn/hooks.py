@@ -42,13 +42,12 @@ def post_init_hook(env):
         Pool.create([{"name": env._("Public Pool"), "company_id": company.id} for company in companies - with_pool])
     # 2. one pass over every deal: the follow-up clock of every owned deal starts now, unassigned deals are
     # pooled from now, every deal in its company's (or team's) pool, every pool rule active from day one
-    # (return-to-pool dates from the install: grace period), EB warnings computed (call numbers are crm's own
+    # (return-to-pool dates from the install: grace period), its acquisition channel (from its UTM medium or
+    # source when they map to one), EB warnings computed (call numbers are crm's own
     # phone_sanitized, already stored)
     env["crm.lead"]._sfcn_install_rewrite(now)
     # 3. the other stored computed values (EB warnings of deals with key persons; grades... of deals with facts)
     env["crm.lead"]._sfcn_install_fill_computed()
-    # 3b. every deal gets its acquisition channel (from its UTM medium or source when they map to one)
-    env["crm.lead"]._sfcn_install_channels()
     # 4-6. rows of the module's new tables for every deal, inserted without row-by-row foreign-key checks and
     # index updates (see bulk_insert)
     with bulk_insert(cr, ["crm_pool_history", "crm_lead_stage_history", "crm_lead_check"]):

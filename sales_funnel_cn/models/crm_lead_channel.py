@@ -1,6 +1,9 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
+
+from .crm_lead_install import sql_case
 
 DEFAULT_CHANNEL = "sales_funnel_cn.utm_medium_direct_sales"
 
@@ -40,25 +43,22 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     @api.model
-    def _sfcn_install_channels(self):
-        """Install: every existing lead gets its channel, in one UPDATE of the leads whose value changes. A lead
-        keeps a medium that is a channel; else it takes the channel its medium counts as, else the one its source
-        counts as (``sfcn_channel_id`` of core's mediums and sources, see data/crm_channel_data.xml); a lead
-        with neither gets the default channel (direct sales), as a new lead does; a medium that is no channel
-        and maps to none (a company's own) is kept."""
+    def _sfcn_install_channel_sql(self):
+        """Install: the channel every existing lead gets, as a row expression of its own columns (the install's
+        one table rewrite writes it, ``_sfcn_install_rewrite``). A lead keeps a medium that is a channel; else it
+        takes the channel its medium counts as, else the one its source counts as (``sfcn_channel_id`` of core's
+        mediums and sources, see data/crm_channel_data.xml); a lead with neither gets the default channel (direct
+        sales), as a new lead does; a medium that is no channel and maps to none (a company's own) is kept.
+        None without a default channel (nothing to write)."""
         default = self._sfcn_default_channel()
         if not default:
-            return
-        self.env.flush_all()
+            return None
         Medium = self.env["utm.medium"].sudo().with_context(active_test=False)
-        self.env.cr.execute("""
-            UPDATE crm_lead l
-               SET medium_id = COALESCE((SELECT m.sfcn_channel_id FROM utm_medium m WHERE m.id = l.medium_id),
-                                        (SELECT s.sfcn_channel_id FROM utm_source s WHERE s.id = l.source_id),
-                                        l.medium_id, %(default)s)
-             WHERE NOT COALESCE(l.medium_id = ANY(%(channels)s), false)
-               AND (l.medium_id IS NULL OR l.medium_id = ANY(%(mediums)s) OR l.source_id = ANY(%(sources)s))""", {
-            "default": default.id, "channels": Medium.search([("sfcn_channel", "=", True)]).ids,
-            "mediums": Medium.search([("sfcn_channel_id", "!=", False)]).ids,
-            "sources": self.env["utm.source"].sudo().search([("sfcn_channel_id", "!=", False)]).ids})
-        self.invalidate_model(["medium_id"])
+        channels = Medium.search([("sfcn_channel", "=", True)]).ids
+        by_medium = sql_case([(SQL("medium_id = %s", medium.id), medium.sfcn_channel_id.id)
+                              for medium in Medium.search([("sfcn_channel_id", "!=", False)])])
+        by_source = sql_case([(SQL("source_id = %s", source.id), source.sfcn_channel_id.id)
+                              for source in self.env["utm.source"].sudo().with_context(active_test=False).search(
+                                  [("sfcn_channel_id", "!=", False)])])
+        return SQL("(CASE WHEN COALESCE(medium_id = ANY(%s), false) THEN medium_id ELSE COALESCE(%s, %s, medium_id, %s)"
+                   " END)", channels or [0], by_medium, by_source, default.id)

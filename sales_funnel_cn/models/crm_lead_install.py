@@ -196,7 +196,8 @@ class CrmLead(models.Model):
         - ``date_reclaim``, ``date_reclaim_warning``, ``reclaim_rule`` (``_compute_date_reclaim``), with the
           pools' days as constants: the grace period starts at the install;
         - ``eb_missing_warning`` (``_compute_eb_missing_warning``) for deals without key persons (all of them
-          on a CRM that never had the module; the others are updated after).
+          on a CRM that never had the module; the others are updated after);
+        - ``medium_id``: the acquisition channel (``_sfcn_install_channel_sql``).
 
         A rewrite expression sees one row (no sub-query): what depends on other tables (pools, won stages,
         grade rules) is turned into constants first. Deals whose grade, temperature or lead class has facts to
@@ -257,6 +258,9 @@ class CrmLead(models.Model):
                 holds, by_followup, by_won)),
             "eb_missing_warning": ("bool", SQL("COALESCE(probability, 0) >= 75")),
         }
+        channel = self._sfcn_install_channel_sql()  # crm_lead_channel.py: the lead's acquisition channel
+        if channel is not None:
+            columns["medium_id"] = ("int4", channel)
         # a view on these columns forbids the rewrite: the same row-by-row values are then written by an UPDATE
         cr.execute("""
             SELECT 1 FROM pg_depend d

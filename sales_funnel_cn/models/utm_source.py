@@ -4,7 +4,7 @@ from odoo import models
 
 class UtmSource(models.Model):
     """A UTM source may say which acquisition channel (获取方式) its leads came through: the install gives it to
-    the existing leads of this source that have no channel of their own (see ``_sfcn_install_channels``)."""
+    the existing leads of this source that have no channel of their own (see ``_sfcn_install_channel_sql``)."""
 
     _inherit = "utm.source"
 
