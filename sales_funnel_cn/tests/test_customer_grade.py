@@ -141,8 +141,10 @@ class TestCustomerGrade(SalesFunnelCommon):
         with self.assertRaisesRegex(ValidationError, "Unknown key person role 'cfo'"):
             self.env["crm.lead.key.person"].with_user(self.rep).create(
                 {"lead_id": deal.id, "partner_id": self.people[0].id, "role": "cfo"})
+        # the rep's own today (their time zone: from 23:00 UTC the test admin's Brussels date is a day ahead)
+        rep_today = fields.Date.context_today(deal.with_user(self.rep))
         with self.assertRaisesRegex(ValidationError, "in the past"):
-            deal.with_user(self.rep).write({"date_decision": self.today - timedelta(days=1)})
+            deal.with_user(self.rep).write({"date_decision": rep_today - timedelta(days=1)})
         self.assertFalse(deal.date_decision)
         with self.assertRaisesRegex(ValidationError, "both opposed and approved"):
             deal.write({"key_person_ids": [self._kp("eb", 0, approved=True, attitude="oppose")]})

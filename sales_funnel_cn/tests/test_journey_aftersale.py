@@ -41,7 +41,7 @@ class TestJourneyAftersale(SalesFunnelCommon):
         self.assertEqual(len(deal.aftersale_ids), 7, "once per deal")
 
     def test_renewal_created_before_contract_end(self):
-        today = fields.Date.today()
+        today = fields.Date.context_today(self.env["crm.lead"])  # the cron's today (its user's time zone)
         self.env.company.sfcn_renewal_days_before = 60
         soon = self._won(sfcn_contract_end=today + timedelta(days=59))
         later = self._won(sfcn_contract_end=today + timedelta(days=61))
