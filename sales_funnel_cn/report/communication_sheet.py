@@ -4,6 +4,7 @@
 from odoo.tools import SQL
 
 from .funnel_context import DETAIL_CHUNK
+from .funnel_context import NAME_CACHE
 from .funnel_context import SheetProvider
 from .funnel_sheets import SHEET_PROVIDERS
 from .funnel_sheets import CommunicationSheet
@@ -70,18 +71,22 @@ class CommunicationDetailSheet(SheetProvider):
         columns = [SQL.identifier(query.table, name) for name in self.fields]
         Report.env.flush_all()
         far = ctx.env._("far from customer")
-        # names of the few salespersons and stages once for the whole sheet; customers and deals per chunk
-        names = {"user_id": {}, "stage_id": {}}
+        # names looked up once per record, the lookups bounded: a dict is emptied when it holds NAME_CACHE
+        # names (a million deals' names would be the whole sheet's memory again); each lookup reads the
+        # name's own columns only (prefetch_fields=False: a deal's whole row per name was most of the time)
+        names = {"user_id": {}, "partner_id": {}, "lead_id": {}, "stage_id": {}}
         # one pass over the rows, DETAIL_CHUNK at a time from a server-side cursor: the view's ids are
         # expressions (no index), so reading it back by ids would compute the whole view once per chunk
         with Report.env.cr._cnx.cursor(name="sfcn_communication_detail") as stream:
             sql = query.select(*columns)
             stream.execute(sql.code, sql.params)
             while chunk := stream.fetchmany(DETAIL_CHUNK):
-                names["partner_id"], names["lead_id"] = {}, {}
                 for field, position in (("user_id", 3), ("partner_id", 4), ("lead_id", 5), ("stage_id", 7)):
                     known = names[field]
-                    records = Report.env[Report._fields[field].comodel_name].sudo().browse(
+                    if len(known) > NAME_CACHE:
+                        known.clear()
+                    records = Report.env[Report._fields[field].comodel_name].sudo().with_context(
+                        prefetch_fields=False).browse(
                         {row[position] for row in chunk if row[position] and row[position] not in known})
                     known.update((record.id, record.display_name) for record in records)
                 users, partners, leads, stages = (names[f] for f in ("user_id", "partner_id", "lead_id", "stage_id"))

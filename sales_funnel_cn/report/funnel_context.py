@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.tools import SQL
 
 DETAIL_CHUNK = 2000
+NAME_CACHE = 100_000  # names a detail sheet keeps between its chunks
 
 
 class FunnelContext:

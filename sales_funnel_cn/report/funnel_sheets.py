@@ -258,6 +258,8 @@ class DetailSheet(SheetProvider):
     def rows(self, ctx):
         Lead = ctx.leads
         ids = Lead._search(ctx.domain, order="id").get_result_ids()
+        # the names of customers, salespersons, teams and stages read their own columns only, not whole rows
+        Lead = Lead.with_context(prefetch_fields=False)
         now = ctx.now
         for start in range(0, len(ids), DETAIL_CHUNK):
             ctx.tick(start / len(ids))

@@ -56,6 +56,29 @@ class TestWorkbookSheets(SalesFunnelCommon):
         self.assertEqual([n for n in wb.sheetnames if n.startswith("沟通明细")], ["沟通明细"])
         self.assertEqual(len(_data_rows(wb["沟通明细"], first)), 5)
 
+    def test_communication_detail_names_across_chunks(self):
+        """沟通明细 names each row's salesperson, customer and deal right when the rows come in several
+        chunks and the bounded name lookups are emptied between them (chunk and bound lowered here)."""
+        from ..report import communication_sheet
+
+        visit = self.env.ref("sales_funnel_cn.followup_channel_visit")
+        expected = []
+        for i in range(4):
+            customer = self.env["res.partner"].create({"name": f"分块客户 {i}", "is_company": True})
+            deal = self._new_deal(f"分块商机 {i}", partner_id=customer.id)
+            self.env["crm.followup"].with_user(self.rep).create({
+                "lead_id": deal.id, "channel_id": visit.id, "purpose": f"分块目的 {i}", "content": "-",
+                "date": fields.Datetime.now() - timedelta(hours=5 - i)})
+            expected.append((self.rep.name, customer.name, deal.name, f"分块目的 {i}"))
+        self.env.flush_all()
+        today = fields.Date.today()
+        first = len(export_header(self.env, today, today, self.team, self.env["res.users"])) + 3
+        self.patch(communication_sheet, "DETAIL_CHUNK", 3)
+        self.patch(communication_sheet, "NAME_CACHE", 1)
+        wb = self._workbook(self.env, teams=self.team)
+        rows = [r for r in _data_rows(wb["沟通明细"], first) if (r[8] or "").startswith("分块目的")]
+        self.assertEqual([(r[3], r[4], r[5], r[8]) for r in rows], expected)
+
     def test_report_and_sheets_agree_on_demo_data(self):
         """漏斗总览 = crm.lead.funnel.report._funnel and 外呼统计 = crm.call.report._rates over the demo data
         (the only place each figure is computed; the sheets format them)."""
