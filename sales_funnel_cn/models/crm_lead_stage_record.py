@@ -128,7 +128,7 @@ class CrmLead(models.Model):
             key = config.key(new_stage)
             nxt = next((s.id for s in config.pipeline(tid)[0] if s.key > key), None)
             for stage_id in (new_stage.id, nxt):
-                pairs.extend((lead.id, e.check_id) for e in items_by_stage.get(stage_id, ()))
+                pairs.extend((lead.id, e) for e in items_by_stage.get(stage_id, ()))
         return history, pairs
 
     def _sfcn_reconfirm_backward(self, previous, config=None):
@@ -173,18 +173,18 @@ class CrmLead(models.Model):
         whatever the number of deals or checks (an ORM create of both cost more than the stage write).
 
         history: [(lead, team, from, to, days_in_previous, days_since_create)];
-        pairs: [(lead, check)] of the stages entered; existing answers (of an earlier stay) are kept.
+        pairs: [(lead, CheckEntry)] of the stages entered; existing answers (of an earlier stay) are kept.
         read: check ids whose answers by these deals the same query returns, {(lead, check): done};
         hold: [(lead, check)] that must be answered (done) for anything to be inserted."""
         if not history:
             return {}
         # crm's clock for date_last_stage_update (the transaction's): a history row and the deal agree
         now = self.env.cr.now()
-        self.env["crm.stage.check"].flush_model(["stage_id", "sequence", "required"])
-        self.env["crm.stage"].flush_model(["sequence"])
         self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])
         cols = list(zip(*history, strict=True))
-        leads, checks = zip(*pairs, strict=True) if pairs else ((), ())
+        # the checklist rows' values come from the gate's cache of the checks (no join in the statement)
+        leads = [lead for lead, _e in pairs]
+        entries = [e for _lead, e in pairs]
         hold_leads, hold_checks = zip(*hold, strict=True) if hold else ((), ())
         self.env.cr.execute("""
             WITH answers AS (
@@ -210,18 +210,20 @@ class CrmLead(models.Model):
                 INSERT INTO crm_lead_check
                        (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
                         create_uid, create_date, write_uid, write_date)
-                SELECT p.lead_id, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false,
+                SELECT p.lead_id, p.check_id, p.stage_id, p.stage_sequence, p.sequence, p.required, false, false,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(leads)s::int[], %(checks)s::int[]) AS p(lead_id, check_id)
-                  JOIN crm_stage_check c ON c.id = p.check_id
-                  JOIN crm_stage s ON s.id = c.stage_id
+                  FROM unnest(%(leads)s::int[], %(checks)s::int[], %(cstages)s::int[], %(cstageseqs)s::int[],
+                              %(cseqs)s::int[], %(creqs)s::bool[])
+                       AS p(lead_id, check_id, stage_id, stage_sequence, sequence, required)
                  WHERE (SELECT ok FROM passed)
                 ON CONFLICT (lead_id, check_id) DO NOTHING
             )
             SELECT lead_id, check_id, done FROM answers""", {
             "uid": self.env.uid, "now": now, "forced": forced or None, "lead": list(cols[0]),
             "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "dprev": list(cols[4]),
-            "dcreate": list(cols[5]), "leads": list(leads), "checks": list(checks), "read": list(read),
+            "dcreate": list(cols[5]), "leads": leads, "checks": [e.check_id for e in entries],
+            "cstages": [e.stage_id for e in entries], "cstageseqs": [e.stage_key[0] for e in entries],
+            "cseqs": [e.sequence for e in entries], "creqs": [e.required for e in entries], "read": list(read),
             "hleads": list(hold_leads), "hchecks": list(hold_checks)})
         answers = {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
         self.env["crm.lead.stage.history"].invalidate_model()

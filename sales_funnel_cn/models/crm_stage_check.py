@@ -6,7 +6,7 @@ from odoo import models
 from odoo import tools
 
 CheckEntry = namedtuple(
-    "CheckEntry", "check_id stage_id stage_key required gate_mode team_id stage_is_won")
+    "CheckEntry", "check_id stage_id stage_key required gate_mode team_id stage_is_won sequence")
 
 
 class CrmStageCheck(models.Model):
@@ -28,7 +28,7 @@ class CrmStageCheck(models.Model):
         checks or stages change), so a stage write reads no stage or checklist configuration."""
         checks = self.sudo().search([("stage_id", "!=", False)])
         return tuple(CheckEntry(c.id, c.stage_id.id, (c.stage_id.sequence, c.stage_id.id), c.required,
-                                c.stage_id.gate_mode, c.stage_id.team_id.id, c.stage_id.is_won)
+                                c.stage_id.gate_mode, c.stage_id.team_id.id, c.stage_id.is_won, c.sequence)
                      for c in checks)
 
     @api.model_create_multi

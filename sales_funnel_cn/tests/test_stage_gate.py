@@ -30,6 +30,19 @@ class TestStageGate(SalesFunnelCommon):
         answers = deal.check_ids.filtered(lambda c: c.check_id in checks)
         answers.with_user(user or self.rep).write({"done": True})
 
+    def test_checklist_rows_take_the_items_current_settings(self):
+        """The checklist rows a move inserts carry the item's and the stage's settings as they are now: the
+        stage write takes them from the gate's cache, which a change of an item or a stage clears."""
+        deal = self._deal()
+        item = self.s_test.check_ids[0]  # 测试: the stage after 方案, whose rows a move to 方案 inserts
+        item.write({"required": False, "sequence": 77})
+        self.s_test.sequence = self.s_test.sequence + 1
+        self._tick(deal, self.proposal_checks)
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        row = deal.check_ids.filtered(lambda c: c.check_id == item)
+        self.assertEqual((row.required, row.sequence, row.stage_id, row.stage_sequence),
+                         (False, 77, self.s_test, self.s_test.sequence))
+
     # ------------------------------------------------------------------ templates
     def test_templates_shipped(self):
         prob = self.env.ref("sales_funnel_cn.funnel_template_probability")
