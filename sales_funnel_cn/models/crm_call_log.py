@@ -51,7 +51,7 @@ class CrmCallLog(models.Model):
                 ON crm_call_log (date, user_id) INCLUDE (outcome_id, team_id, company_id)""")
         return res
 
-    @api.depends("lead_id.company_id", "user_id")
+    @api.depends("lead_id", "user_id")  # the deal's later company moves follow in crm_lead_call.py's write
     def _compute_company_id(self):
         for call in self:
             if not call.company_id or call.lead_id.company_id:

@@ -35,6 +35,23 @@ class TestCallOutcome(SalesFunnelCommon):
         return self.Call.with_user(user or self.rep).create({
             "lead_id": lead.id, "outcome_code": code, "purpose": "挖需求", "date": self.when, **vals})
 
+    def test_calls_follow_their_deal_to_another_company(self):
+        """A deal moved to another company (its team's, or written) takes its calls along; a deal whose company
+        crm empties (returned to the pool from a team without a company) leaves its calls where they were."""
+        other = self.env["res.company"].create({"name": "外呼分公司"})
+        home = self.env.company
+        self.lead.company_id = home
+        call = self._call("N/A")
+        self.assertEqual(call.company_id, home)
+        self.team.company_id = False
+        self.lead.sudo()._pool_release("test")  # owner gone, team without a company
+        self.assertFalse(self.lead.company_id)
+        self.assertEqual(call.company_id, home)
+        self.lead.company_id = other
+        self.assertEqual(call.company_id, other)
+        self.lead.team_id = self.env["crm.team"].create({"name": "分公司团队", "company_id": home.id})
+        self.assertEqual((self.lead.company_id, call.company_id), (home, home))
+
     def test_codes_loaded(self):
         codes = set(self.Outcome.search([]).mapped("code"))
         self.assertLessEqual({"N/A", "W/N", "B/L", "Cut", "R/J", "No Need", "待跟进", "D", "C"}, codes)
