@@ -226,6 +226,8 @@ for key, query in {
     "params_left": "SELECT count(*) FROM ir_config_parameter WHERE key LIKE 'sales_funnel_cn.%'",
     "xmlids_left": "SELECT count(*) FROM ir_model_data WHERE module = 'sales_funnel_cn'",
     "leads": "SELECT count(*) FROM crm_lead",
+    "indexes_left": "SELECT count(*) FROM pg_indexes WHERE tablename IN ('crm_lead', 'res_partner')"
+                    " AND (indexname LIKE 'sales_funnel_cn%' OR indexdef LIKE '%pool_id%')",
 }.items():
     cr.execute(query)
     result[key] = cr.fetchone()[0]
@@ -330,6 +332,7 @@ def test_lifecycle(lifecycle):
     assert core["state"] == "uninstalled"
     assert core["personal_rule"] == core_rule
     assert core["rules_on_pool"] == core["crons_left"] == core["actions_left"] == core["params_left"] == 0
+    assert core["indexes_left"] == 0
     assert core["xmlids_left"] == 0 and core["leads"] >= 64
     assert core["groups"] == dict.fromkeys(("rep_a", "all_a", "mgr"), ALL_STEPS), core["groups"]
     # ---- reinstall

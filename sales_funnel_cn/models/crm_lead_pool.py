@@ -47,6 +47,19 @@ class CrmLead(models.Model):
         "Returning to Pool Soon", compute="_compute_pool_days_left", search="_search_pool_warning")
     pool_history_ids = fields.One2many("crm.pool.history", "lead_id", "Holding History")
 
+    def init(self):
+        res = super().init()
+        # the public pool list, a rep's first page in crm's order (priority desc, id desc): read from an index of
+        # the pooled deals only, in that order, with what the list's rules filter on (company, pool): 80 entries
+        # for the page, up to the web client's count limit for the count, without visiting the table. Partial:
+        # held deals (most of them) have no entry, so their writes do not maintain it; it names pool_id, so
+        # uninstalling drops it with the column.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS sales_funnel_cn_pool_list_index
+                ON crm_lead (priority DESC, id DESC) INCLUDE (company_id, pool_id)
+             WHERE user_id IS NULL AND pool_id IS NOT NULL AND active""")
+        return res
+
     # ------------------------------------------------------------------ computes
     @api.depends("team_id", "company_id")
     def _compute_pool_id(self):
@@ -161,9 +174,19 @@ class CrmLead(models.Model):
         """Trusted path of claims, assignments, releases and the reclaim: give these deals to ``user``
         (an empty recordset returns them to the pool) with the holding history's reasons (``end_rule``: one text,
         or {deal id: text}). Private: called on ``sudo()`` by code that has checked who may do it; no context key
-        can reach it."""
-        return self.sudo()._pool_write_owner({"user_id": user.id or False}, end_reason=end_reason, end_rule=end_rule,
-                                             start_reason=start_reason, start_rule=start_rule)
+        can reach it.
+
+        A deal returned to the pool (release, reclaim) stays in its company, and so in its company's pool: crm
+        empties the company of a deal that has no salesperson when its team has none (Odoo's default team), and
+        the pool computed from no company would be the pool of whichever company runs the reclaim cron."""
+        leads = self.sudo()
+        if user:
+            return leads._pool_write_owner({"user_id": user.id}, end_reason=end_reason, end_rule=end_rule,
+                                           start_reason=start_reason, start_rule=start_rule)
+        # protected rather than written: an unchanged company written would still recompute everything that
+        # depends on it (pool, grade, lead class, the EB warning...) on every deal of the reclaim
+        with self.env.protecting([self._fields["company_id"]], leads):
+            return leads._pool_write_owner({"user_id": False}, end_reason=end_reason, end_rule=end_rule)
 
     # pylint: disable=super-method-mismatch
     def _pool_write_owner(self, vals, end_reason="reassigned", end_rule=False, start_reason="assigned",

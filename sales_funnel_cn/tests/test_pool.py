@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SalesFunnelCommon
 
@@ -38,6 +39,25 @@ class TestPool(SalesFunnelCommon):
         return deal
 
     # ------------------------------------------------------------------ claim and its rules
+    def test_pool_list_index(self):
+        """The public pool list reads its first page in crm's order from the module's partial index of the
+        pooled deals (held deals have no entry in it)."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'sales_funnel_cn_pool_list_index'")
+        indexdef = self.env.cr.fetchone()[0]
+        self.assertIn("(priority DESC, id DESC)", indexdef)
+        self.assertIn("WHERE ((user_id IS NULL) AND (pool_id IS NOT NULL) AND active)", indexdef)
+        Lead = self.env["crm.lead"].with_user(self.rep)
+        query = Lead._search([("user_id", "=", False), ("pool_id", "!=", False)], limit=80, order=Lead._order)
+        sql = query.select()
+        self.env.cr.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+        try:
+            self.env.cr.execute(SQL("EXPLAIN %s", sql))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        finally:
+            self.env.cr.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_bitmapscan = on")
+        self.assertIn("sales_funnel_cn_pool_list_index", plan)
+
     def test_claim_and_history(self):
         deal = self._pooled()
         deal.with_user(self.rep).action_pool_claim()
@@ -166,6 +186,25 @@ class TestPool(SalesFunnelCommon):
             own.with_user(self.manager).write({"pool_locked": True})
 
     # ------------------------------------------------------------------ reclaim rules
+    def test_reclaimed_deal_stays_in_its_company(self):
+        """The reclaim cron (run in the main company) returns a deal of another company whose team has no
+        company (Odoo's default) to that company's pool: crm would empty the deal's company once it has no
+        salesperson, and the pool of no company is the pool of the company running the cron."""
+        other = self.env["res.company"].create({"name": "公海分公司"})
+        other_pool = self.env["crm.pool"].create({
+            "name": "分公司公海", "company_id": other.id, "followup_days": 10, "won_days": 35, "warning_days": 2})
+        team = self.env["crm.team"].create({"name": "无公司团队"})
+        self.rep.company_ids |= other
+        due = self._held("Due elsewhere", days_claimed=12, days_followup=11, team_id=team.id, company_id=other.id)
+        self.assertEqual((due.company_id, due.pool_id), (other, other_pool))
+        self.env["crm.lead"]._pool_reclaim_all()
+        self.assertFalse(due.user_id)
+        self.assertEqual((due.company_id, due.pool_id), (other, other_pool))
+        # a plain unassignment (a manager's write) keeps crm's rule: no salesperson, team without company, no company
+        held = self._held("Unassigned by hand", team_id=team.id, company_id=other.id)
+        held.write({"user_id": False})
+        self.assertFalse(held.company_id)
+
     def test_reclaim_no_followup_then_idempotent(self):
         due = self._held("Due", days_claimed=12, days_followup=11)
         fresh = self._held("Fresh", days_claimed=12, days_followup=3)
