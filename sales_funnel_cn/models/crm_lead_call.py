@@ -23,6 +23,17 @@ class CrmLead(models.Model):
     call_phone = fields.Char("Number to Call", compute="_compute_call_phone",
                              help="The deal's mobile or phone, else its contact's mobile or phone.")
 
+    def init(self):
+        res = super().init()
+        # 今日外呼 (a rep's deals due today, the screen a telesales rep opens all day): the rep's active deals
+        # by their next call, so the list does not build a bitmap of every deal of every rep due before tonight
+        # (half the table at 1,000,000 deals: 456 ms, 244 ms with this index). It names call_next_date, so
+        # uninstalling drops it with the column.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS sales_funnel_cn_call_due_index
+                ON crm_lead (user_id, call_next_date) WHERE active""")
+        return res
+
     def write(self, vals):
         """A deal moved to another company takes its calls along (a call's company is its deal's; the call
         rules and rates are per company). Only a write can move a deal's company (crm computes it from the

@@ -52,6 +52,12 @@ class TestCallOutcome(SalesFunnelCommon):
         self.lead.team_id = self.env["crm.team"].create({"name": "分公司团队", "company_id": home.id})
         self.assertEqual((self.lead.company_id, call.company_id), (home, home))
 
+    def test_call_due_list_index(self):
+        """今日外呼's index of the reps' active deals by next call exists (its use at 1,000,000 deals is shown by
+        the lists benchmark's EXPLAIN: on the demo's few deals PostgreSQL rightly prefers others)."""
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'sales_funnel_cn_call_due_index'")
+        self.assertIn("(user_id, call_next_date) WHERE active", self.env.cr.fetchone()[0])
+
     def test_codes_loaded(self):
         codes = set(self.Outcome.search([]).mapped("code"))
         self.assertLessEqual({"N/A", "W/N", "B/L", "Cut", "R/J", "No Need", "待跟进", "D", "C"}, codes)
