@@ -209,6 +209,25 @@ result["max_days"] = env["res.company"].search([], order="id").mapped("sfcn_defa
 result["personal_rule"] = env.ref("crm.crm_rule_personal_lead").domain_force
 """
 
+# the database as 18.0.1.2.0 left it: full indexes where 18.0.1.3.0 declares none or a partial one
+AS_1_2_0 = r"""
+cr = env.cr
+cr.execute("UPDATE ir_module_module SET latest_version = '18.0.1.2.0' WHERE name = 'sales_funnel_cn'")
+for table, column in (("crm_lead", "customer_grade"), ("crm_lead", "date_reclaim"), ("crm_lead", "call_next_date"),
+                      ("crm_lead_stage_history", "stage_from_id"), ("crm_lead_check", "stage_id")):
+    cr.execute(f'DROP INDEX IF EXISTS "{table}__{column}_index"')
+    cr.execute(f'CREATE INDEX "{table}__{column}_index" ON "{table}" ("{column}")')
+env.cr.commit()
+"""
+
+INDEXES = r"""
+env.cr.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s", [(
+    "crm_lead__customer_grade_index", "crm_lead__date_reclaim_index", "crm_lead__call_next_date_index",
+    "crm_lead_stage_history__stage_from_id_index", "crm_lead_check__stage_id_index")])
+result.update(env.cr.fetchall())
+"""
+
+
 UNINSTALL = r"""
 env["ir.module.module"].search([("name", "=", "sales_funnel_cn")]).button_immediate_uninstall()
 env.cr.commit()
@@ -320,9 +339,14 @@ def test_lifecycle(lifecycle):
     assert mc["b_history_of_a"] == 0 and mc["a_history_seen_by_a"] > 0
     # ---- upgrade keeps every record and setting
     before = shell(COUNTS)
+    shell(AS_1_2_0)
     odoo("--update=sales_funnel_cn", "--stop-after-init")
     after = shell(COUNTS)
     assert after == before
+    # 18.0.1.3.0's migration: the indexes no query used are gone, the mostly empty dates indexed where set
+    indexes = shell(INDEXES)
+    assert sorted(indexes) == ["crm_lead__call_next_date_index", "crm_lead__date_reclaim_index"], indexes
+    assert all(d.endswith("IS NOT NULL)") for d in indexes.values()), indexes
     assert after["followup_days_a"] == 12 and after["max_days"] == [45, 30]  # each company its own
     # ---- uninstall: core as before, every CRM group works
     core_rule = "['|',('user_id','=',user.id),('user_id','=',False)]"

@@ -24,11 +24,11 @@ class CrmCallState(models.AbstractModel):
     _sfcn_call_contact_field = "partner_id"
 
     call_na_count = fields.Integer("Consecutive Unanswered Calls", default=0, copy=False, readonly=True)
-    call_next_date = fields.Datetime("Next Call", index=True, copy=False, readonly=True,
+    call_next_date = fields.Datetime("Next Call", index="btree_not_null", copy=False, readonly=True,
                                      help="Retry or callback scheduled by the last call outcome.")
     call_cooldown_until = fields.Datetime("Cool-down Until", copy=False, readonly=True)
     # "never called" without a NOT IN over every call log (a subquery PostgreSQL cannot hash at millions of calls)
-    call_last_date = fields.Datetime("Last Call", index=True, copy=False, readonly=True,
+    call_last_date = fields.Datetime("Last Call", index="btree_not_null", copy=False, readonly=True,
                                      help="When the latest call logged on it was made.")
     call_suppression_note = fields.Char("Call Warning", compute="_compute_call_suppression")
     call_suppressed = fields.Boolean("Do Not Call", compute="_compute_call_suppression",

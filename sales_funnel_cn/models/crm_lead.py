@@ -21,7 +21,7 @@ class CrmLead(models.Model):
         help="Whole days since the deal entered its current stage.",
     )
     date_last_followup = fields.Datetime(
-        "Last Follow-up", index=True, copy=False, readonly=True,
+        "Last Follow-up", copy=False, readonly=True,
         help="Last time the deal was followed up: a structured follow-up, a logged call or a stage change "
              "(notes and activities done only when the setting counts them). The public pool's reclaim "
              "rule reads it.",

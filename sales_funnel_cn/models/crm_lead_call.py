@@ -17,7 +17,7 @@ class CrmLead(models.Model):
     call_count = fields.Integer("Calls", compute="_compute_call_count")
     call_status = fields.Selection(
         [("potential", "Potential Customer (D)"), ("target", "Target Customer (C)")],
-        "Telesales Status", index=True, copy=False, readonly=True,
+        "Telesales Status", index="btree_not_null", copy=False, readonly=True,
         help="Set by the last D or C call outcome. The A/B/C/D customer grade is computed separately "
              "from key persons and qualification facts.")
     call_phone = fields.Char("Number to Call", compute="_compute_call_phone",

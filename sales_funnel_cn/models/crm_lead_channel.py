@@ -14,7 +14,7 @@ class CrmLead(models.Model):
 
     _inherit = "crm.lead"
 
-    medium_id = fields.Many2one(string="Acquisition Channel", index=True)
+    medium_id = fields.Many2one(string="Acquisition Channel")
 
     @api.model
     def _sfcn_default_channel(self):

@@ -12,12 +12,12 @@ class CrmLeadCheck(models.Model):
     _description = "Deal Checklist Answer"
     _order = "stage_sequence, sequence, id"
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
     check_id = fields.Many2one("crm.stage.check", required=True, ondelete="cascade", index=True)
     name = fields.Char(related="check_id.name", string="Check Item")
     help_text = fields.Text(related="check_id.help_text")
     required = fields.Boolean(related="check_id.required", store=True)
-    stage_id = fields.Many2one(related="check_id.stage_id", store=True, index=True)
+    stage_id = fields.Many2one(related="check_id.stage_id", store=True)
     stage_sequence = fields.Integer(related="check_id.stage_id.sequence", store=True, string="Stage Sequence")
     sequence = fields.Integer(related="check_id.sequence", store=True)
     done = fields.Boolean()

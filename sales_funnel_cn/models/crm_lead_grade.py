@@ -45,13 +45,13 @@ class CrmLead(models.Model):
     # reports) read it. A manager's override wins; the computed grade stays visible.
     customer_grade_computed = fields.Selection(
         CUSTOMER_GRADES, "Computed Grade", compute="_compute_customer_grade_computed", store=True,
-        index=True, copy=False)
+        copy=False)
     customer_grade_why = fields.Text("Why This Grade", compute="_compute_customer_grade_why",
                                      help="Criteria of the grade that hold, and those blocking the next grade.")
     customer_grade_override = fields.Selection(CUSTOMER_GRADES, "Grade Override", copy=False)
     customer_grade_override_reason = fields.Char("Override Reason", copy=False)
     customer_grade = fields.Selection(
-        CUSTOMER_GRADES, compute="_compute_customer_grade", store=True, index=True, readonly=True, copy=False)
+        CUSTOMER_GRADES, compute="_compute_customer_grade", store=True, readonly=True, copy=False)
     eb_missing_warning = fields.Boolean(
         "No Approved EB", compute="_compute_eb_missing_warning", store=True,
         help="The deal is at 75% or more but no economic buyer (EB) has approved it.")

@@ -26,16 +26,17 @@ class CrmLead(models.Model):
     date_claimed = fields.Datetime(
         "Claimed On", copy=False, readonly=True,
         help="When the current salesperson claimed or was assigned the deal.")
-    date_pooled = fields.Datetime("Pooled On", copy=False, readonly=True, index=True)
+    date_pooled = fields.Datetime("Pooled On", copy=False, readonly=True, index="btree_not_null")
     pool_previous_user_id = fields.Many2one("res.users", "Previous Salesperson", copy=False, readonly=True)
     pool_locked = fields.Boolean(
         "Locked", copy=False, tracking=True,
         help="A locked deal (锁定) is never returned to the public pool automatically.")
     pool_lock_reason = fields.Char("Lock Reason", copy=False, tracking=True)
     date_reclaim = fields.Datetime(
-        "Returns to Pool On", compute="_compute_date_reclaim", store=True, index=True, copy=False,
+        "Returns to Pool On", compute="_compute_date_reclaim", store=True, index="btree_not_null", copy=False,
         help="When the deal returns to the public pool if nothing happens before.")
-    date_reclaim_warning = fields.Datetime(compute="_compute_date_reclaim", store=True, index=True, copy=False)
+    date_reclaim_warning = fields.Datetime(compute="_compute_date_reclaim", store=True, index="btree_not_null",
+                                           copy=False)
     reclaim_rule = fields.Selection(
         [("followup", "No follow-up"), ("not_won", "Not won in time")],
         compute="_compute_date_reclaim", store=True, copy=False)

@@ -17,13 +17,13 @@ class CrmLead(models.Model):
     date_project_start = fields.Date("Expected Project Start", tracking=True)
     temperature = fields.Selection(
         [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")], compute="_compute_temperature", store=True,
-        index=True, help="Hot: the project starts within 3 months; warm: within 6; cold: within 12. "
+        help="Hot: the project starts within 3 months; warm: within 6; cold: within 12. "
                          "Recomputed daily.")
     customer_importance = fields.Selection(LEVELS)
     solution_fit = fields.Selection(LEVELS)
     lead_class = fields.Selection(
         [("important", "Important Lead"), ("normal", "Normal Lead"), ("not_lead", "Not a Lead")],
-        "Lead Grading", compute="_compute_lead_class", store=True, index=True,
+        "Lead Grading", compute="_compute_lead_class", store=True,
         help="Important: large scale, important customer, clear timeline and high solution fit. "
              "Not a lead: low solution fit (or tiny scale) with a customer of no particular importance.")
 

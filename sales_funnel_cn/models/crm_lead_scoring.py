@@ -22,16 +22,16 @@ class CrmLead(models.Model):
 
     sfcn_industry_id = fields.Many2one("res.partner.industry", "Industry", index="btree_not_null")
     sfcn_company_size = fields.Selection(SIZES, "Company Size")
-    sfcn_score = fields.Integer("Lead Score", readonly=True, index=True, copy=False,
+    sfcn_score = fields.Integer("Lead Score", readonly=True, copy=False,
                                 help="Sum of the points of the scoring rules the lead matches (scored hourly).")
     sfcn_score_why = fields.Text("Why This Score", readonly=True, copy=False)
-    sfcn_mql_date = fields.Datetime("MQL On", readonly=True, index=True, copy=False,
+    sfcn_mql_date = fields.Datetime("MQL On", readonly=True, index="btree_not_null", copy=False,
                                     help="When the score reached the team's MQL threshold (营销合格线索).")
     sfcn_sql_date = fields.Datetime("SQL On", readonly=True, copy=False,
                                     help="When the MQL was handed off to a salesperson (销售合格线索).")
     sfcn_handoff_hours = fields.Float("Hand-off Time (Hours)", readonly=True, copy=False, aggregator="avg",
                                       help="Hours from MQL to hand-off.")
-    sfcn_handoff_late = fields.Boolean("Waiting Too Long for Hand-off", readonly=True, index=True, copy=False)
+    sfcn_handoff_late = fields.Boolean("Waiting Too Long for Hand-off", readonly=True, copy=False)
 
     def write(self, vals):
         res = super().write(vals)

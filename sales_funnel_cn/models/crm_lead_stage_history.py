@@ -10,11 +10,11 @@ class CrmLeadStageHistory(models.Model):
     _order = "date desc, id desc"
 
     lead_id = fields.Many2one("crm.lead", string="Deal", required=True, ondelete="cascade", index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team")
     user_id = fields.Many2one("res.users", string="Changed By")
-    stage_from_id = fields.Many2one("crm.stage", string="From Stage", index=True,
+    stage_from_id = fields.Many2one("crm.stage", string="From Stage",
                                     context={PIPELINE_STAGES_KEY: True})
-    stage_to_id = fields.Many2one("crm.stage", string="To Stage", index=True, context={PIPELINE_STAGES_KEY: True})
+    stage_to_id = fields.Many2one("crm.stage", string="To Stage", context={PIPELINE_STAGES_KEY: True})
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     days_in_previous = fields.Float("Days in Previous Stage", aggregator="avg")
     days_since_create = fields.Float("Days Since Deal Created", aggregator="avg")
