@@ -43,6 +43,11 @@ class CrmCallState(models.AbstractModel):
         (core's ``phone_mobile_search`` form): a W/N on it is still kept and warned about when it is dialled."""
         if not number:
             return False
+        if len(self) == 1 and self.phone_sanitized:
+            # the record's only number: core already stored its form (same region), no country to read
+            numbers = [self[fname] for fname in self._phone_get_number_fields() if self[fname]]
+            if numbers == [number]:
+                return self.phone_sanitized
         return self._phone_format(number=number) or re.sub(PHONE_REGEX_PATTERN, "", number) or False
 
     def _sfcn_own_call_number(self):
