@@ -2,6 +2,7 @@
 salesperson, the holding history and the chatter line of every change of hands. Claim / assign / release:
 crm_lead_pool_claim.py; masking: crm_lead_pool_masking.py; the reclaim cron: crm_lead_pool_reclaim.py."""
 import socket
+from collections import defaultdict
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
@@ -13,8 +14,13 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
+from odoo.tools import ormcache
 
 from .sfcn_access import is_trusted
+
+# what a return to the pool writes on a deal (_pool_write_owner, _pool_keep_previous_owner)
+RELEASE_WRITES = ("user_id", "pool_previous_user_id", "date_pooled", "date_claimed", "date_reclaim",
+                  "date_reclaim_warning", "reclaim_rule")
 
 
 class CrmLead(models.Model):
@@ -185,9 +191,38 @@ class CrmLead(models.Model):
             return leads._pool_write_owner({"user_id": user.id}, end_reason=end_reason, end_rule=end_rule,
                                            start_reason=start_reason, start_rule=start_rule)
         # protected rather than written: an unchanged company written would still recompute everything that
-        # depends on it (pool, grade, lead class, the EB warning...) on every deal of the reclaim
-        with self.env.protecting([self._fields["company_id"]], leads):
+        # depends on it (pool, grade, lead class, the EB warning...) on every deal of the reclaim; and what the
+        # new owner marks for recomputation only through crm's company compute keeps its value with the company
+        kept = [self._fields[name] for name in ("company_id", *self._pool_kept_with_company())]
+        with self.env.protecting(kept, leads):
             return leads._pool_write_owner({"user_id": False}, end_reason=end_reason, end_rule=end_rule)
+
+    @api.model
+    @ormcache()
+    def _pool_kept_with_company(self):
+        """Stored fields of the deal that a return to the pool marks for recomputation only because they depend
+        on the company: Odoo marks every field that depends, even through other fields, on what a change of
+        owner recomputes, crm's company included (the grade, the lead class, the company currency...). With the
+        company kept (protected), nothing they read changes. Derived from the registry's dependencies, so a
+        field added later is kept only if what the release writes cannot reach it but through the company."""
+        dependents = defaultdict(set)  # field -> computed fields of the same deal that read it
+        for field in self._fields.values():
+            for path in self.pool.field_depends.get(field, ()):
+                dependents[path.split(".")[0]].add(field.name)
+
+        def reached(sources, through=lambda name: True):
+            seen, todo = set(), list(sources)
+            while todo:
+                name = todo.pop()
+                if name not in seen:
+                    seen.add(name)
+                    if through(name):
+                        todo.extend(dependents[name])
+            return seen
+
+        changed = reached(RELEASE_WRITES, through=lambda name: name != "company_id")
+        return tuple(sorted(name for name in reached(["company_id"]) - changed - {"company_id"}
+                            if self._fields[name].store))
 
     # pylint: disable=super-method-mismatch
     def _pool_write_owner(self, vals, end_reason="reassigned", end_rule=False, start_reason="assigned",

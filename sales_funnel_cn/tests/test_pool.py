@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -204,6 +205,30 @@ class TestPool(SalesFunnelCommon):
         held = self._held("Unassigned by hand", team_id=team.id, company_id=other.id)
         held.write({"user_id": False})
         self.assertFalse(held.company_id)
+
+    def test_reclaim_keeps_what_reads_only_the_company(self):
+        """A return to the pool keeps the deal's company, so what reads only the company (and facts the release
+        does not touch) keeps its value and is not recomputed on every deal of a reclaim: the grade and the lead
+        class. What the owner decides is still recomputed or written (return dates, pool). The set comes from
+        the registry's dependencies; a company change still recomputes the grade."""
+        kept = self.env["crm.lead"]._pool_kept_with_company()
+        self.assertTrue({"customer_grade", "customer_grade_computed", "lead_class"} <= set(kept), kept)
+        self.assertFalse({"company_id", "pool_id", "date_reclaim", "team_id", "date_open"} & set(kept), kept)
+        due = self._held("Graded and due", days_claimed=12, days_followup=11, budget_confirmed=True)
+        grade, lead_class = due.customer_grade_computed, due.lead_class
+        self.env.flush_all()
+        Lead = self.env.registry["crm.lead"]
+        compute = Lead._compute_customer_grade_computed
+        with patch.object(Lead, "_compute_customer_grade_computed", autospec=True, side_effect=compute) as spy:
+            self.assertEqual(self.env["crm.lead"]._pool_reclaim_all(), 1)
+            self.env.flush_all()
+            self.assertEqual(spy.call_count, 0)
+            self.assertFalse(due.user_id)
+            self.assertEqual((due.customer_grade_computed, due.lead_class), (grade, lead_class))
+            other = self.env["res.company"].create({"name": "评级分公司"})
+            due.company_id = other
+            self.env.flush_all()
+            self.assertEqual(spy.call_count, 1, "a company change still recomputes the grade")
 
     def test_reclaim_no_followup_then_idempotent(self):
         due = self._held("Due", days_claimed=12, days_followup=11)
