@@ -191,20 +191,25 @@ class CrmLead(models.Model):
             return leads._pool_write_owner({"user_id": user.id}, end_reason=end_reason, end_rule=end_rule,
                                            start_reason=start_reason, start_rule=start_rule)
         # protected rather than written: an unchanged company written would still recompute everything that
-        # depends on it (pool, grade, lead class, the EB warning...) on every deal of the reclaim; and what the
-        # new owner marks for recomputation only through crm's company compute keeps its value with the company
-        kept = [self._fields[name] for name in ("company_id", *self._pool_kept_with_company())]
+        # depends on it (pool, grade, lead class, the EB warning...) on every deal of the reclaim; what keeps its
+        # value on a return to the pool is protected with it (_pool_kept_on_release)
+        kept = [self._fields[name] for name in self._pool_kept_on_release()]
         with self.env.protecting(kept, leads):
             return leads._pool_write_owner({"user_id": False}, end_reason=end_reason, end_rule=end_rule)
 
     @api.model
     @ormcache()
-    def _pool_kept_with_company(self):
-        """Stored fields of the deal that a return to the pool marks for recomputation only because they depend
-        on the company: Odoo marks every field that depends, even through other fields, on what a change of
-        owner recomputes, crm's company included (the grade, the lead class, the company currency...). With the
-        company kept (protected), nothing they read changes. Derived from the registry's dependencies, so a
-        field added later is kept only if what the release writes cannot reach it but through the company."""
+    def _pool_kept_on_release(self):
+        """Stored fields of the deal whose value a return to the pool keeps, protected from recomputation while
+        the deals change hands (a reclaim returns thousands at once):
+        - the company (the module's rule, see _pool_set_owner) and the sales team (crm's: "setting user as void
+          should not trigger a new team computation"), which Odoo would otherwise recompute;
+        - the return dates and rule, written with the owner (no owner, no return date: their compute's value);
+        - what depends on the owner only through the company or the team: Odoo marks every field that depends,
+          even through other fields, on what a change of owner recomputes (the grade, the lead class, the
+          pool...). Derived from the registry's dependencies, so a field added later is kept only if what the
+          release writes cannot reach it otherwise."""
+        kept = {"company_id", "team_id"}
         dependents = defaultdict(set)  # field -> computed fields of the same deal that read it
         for field in self._fields.values():
             for path in self.pool.field_depends.get(field, ()):
@@ -220,9 +225,9 @@ class CrmLead(models.Model):
                         todo.extend(dependents[name])
             return seen
 
-        changed = reached(RELEASE_WRITES, through=lambda name: name != "company_id")
-        return tuple(sorted(name for name in reached(["company_id"]) - changed - {"company_id"}
-                            if self._fields[name].store))
+        changed = reached(RELEASE_WRITES, through=lambda name: name not in kept)
+        derived = {name for name in reached(kept) - changed if self._fields[name].store}
+        return tuple(sorted(kept | derived | {"date_reclaim", "date_reclaim_warning", "reclaim_rule"}))
 
     # pylint: disable=super-method-mismatch
     def _pool_write_owner(self, vals, end_reason="reassigned", end_rule=False, start_reason="assigned",

@@ -207,15 +207,19 @@ class TestPool(SalesFunnelCommon):
         self.assertFalse(held.company_id)
 
     def test_reclaim_keeps_what_reads_only_the_company(self):
-        """A return to the pool keeps the deal's company, so what reads only the company (and facts the release
-        does not touch) keeps its value and is not recomputed on every deal of a reclaim: the grade and the lead
-        class. What the owner decides is still recomputed or written (return dates, pool). The set comes from
-        the registry's dependencies; a company change still recomputes the grade."""
-        kept = self.env["crm.lead"]._pool_kept_with_company()
-        self.assertTrue({"customer_grade", "customer_grade_computed", "lead_class"} <= set(kept), kept)
-        self.assertFalse({"company_id", "pool_id", "date_reclaim", "team_id", "date_open"} & set(kept), kept)
+        """A return to the pool keeps the deal's company and team, so what reads only them (and facts the release
+        does not touch) keeps its value and is not recomputed on every deal of a reclaim: the pool, the grade, the
+        lead class. What the owner decides is still recomputed (crm's assignment date, probability). The set
+        comes from the registry's dependencies; a company change still recomputes the grade."""
+        kept = self.env["crm.lead"]._pool_kept_on_release()
+        self.assertTrue({"company_id", "team_id", "pool_id", "customer_grade", "customer_grade_computed",
+                         "lead_class", "date_reclaim"} <= set(kept), kept)
+        # what the change of owner decides is written or recomputed: crm's assignment date, the previous owner
+        self.assertFalse({"user_id", "date_open", "day_open", "pool_previous_user_id", "date_pooled"} & set(kept),
+                         kept)
         due = self._held("Graded and due", days_claimed=12, days_followup=11, budget_confirmed=True)
         grade, lead_class = due.customer_grade_computed, due.lead_class
+        kept_values = (due.team_id, due.stage_id, due.probability, due.pool_id, due.company_id)
         self.env.flush_all()
         Lead = self.env.registry["crm.lead"]
         compute = Lead._compute_customer_grade_computed
@@ -225,6 +229,8 @@ class TestPool(SalesFunnelCommon):
             self.assertEqual(spy.call_count, 0)
             self.assertFalse(due.user_id)
             self.assertEqual((due.customer_grade_computed, due.lead_class), (grade, lead_class))
+            self.assertEqual((due.team_id, due.stage_id, due.probability, due.pool_id, due.company_id), kept_values)
+            self.assertFalse(due.date_open or due.date_reclaim)
             other = self.env["res.company"].create({"name": "评级分公司"})
             due.company_id = other
             self.env.flush_all()
