@@ -49,6 +49,7 @@ from . import crm_phone_suppression
 from . import crm_pool
 from . import crm_pool_grade_rule
 from . import crm_pool_history
+from . import crm_pool_reclaim_count
 from . import crm_stage
 from . import crm_stage_check
 from . import crm_team

@@ -271,21 +271,32 @@ class CrmLead(models.Model):
 
     def _pool_close_holdings(self, now, end_reason, end_rule):
         """Close the open holding periods of these deals in one statement (``end_rule``: one text for all, or
-        {deal id: text}, False keeps the start's). A reclaimed holding waits for the run's summary
-        (``summary_pending``, see ``_pool_send_summaries``)."""
+        {deal id: text}, False keeps the start's). The same statement counts the reclaimed holdings per
+        salesperson and team leader for the run's summary (crm.pool.reclaim.count, see ``_pool_send_summaries``)."""
         history = self.env["crm.pool.history"].sudo()
         rules = end_rule if isinstance(end_rule, dict) else dict.fromkeys(self.ids, end_rule or None)
         history.flush_model()
+        self.env["crm.lead"].flush_model(["team_id"])
+        self.env["crm.team"].flush_model(["user_id"])
         self.env.cr.execute("""
-            UPDATE crm_pool_history h
-               SET date_end = %(now)s, end_reason = %(reason)s, rule = COALESCE(v.rule, h.rule),
-                   summary_pending = CASE WHEN %(reason)s = 'reclaimed' THEN TRUE END,
-                   write_date = %(now)s, write_uid = %(uid)s
-              FROM unnest(%(ids)s::int[], %(rules)s::varchar[]) AS v(lead_id, rule)
-             WHERE h.lead_id = v.lead_id AND h.date_end IS NULL""", {
+            WITH closed AS (
+                UPDATE crm_pool_history h
+                   SET date_end = %(now)s, end_reason = %(reason)s, rule = COALESCE(v.rule, h.rule),
+                       write_date = %(now)s, write_uid = %(uid)s
+                  FROM unnest(%(ids)s::int[], %(rules)s::varchar[]) AS v(lead_id, rule)
+                 WHERE h.lead_id = v.lead_id AND h.date_end IS NULL
+             RETURNING h.lead_id, h.user_id
+            )
+            INSERT INTO crm_pool_reclaim_count (user_id, manager_id, count)
+            SELECT c.user_id, t.user_id, count(*)
+              FROM closed c
+              JOIN crm_lead l ON l.id = c.lead_id
+         LEFT JOIN crm_team t ON t.id = l.team_id
+             WHERE %(reason)s = 'reclaimed'
+          GROUP BY 1, 2""", {
             "now": now, "reason": end_reason, "uid": self.env.uid, "ids": list(rules), "rules": list(rules.values()),
         })
-        history.invalidate_model(["date_end", "end_reason", "rule", "summary_pending", "write_date", "write_uid"])
+        history.invalidate_model(["date_end", "end_reason", "rule", "write_date", "write_uid"])
 
     def _pool_keep_previous_owner(self):
         """``pool_previous_user_id`` = the current salesperson, deal by deal, stored by the same UPDATE as the rest

@@ -101,13 +101,8 @@ class CrmLead(models.Model):
         """One notification per rep and one per team manager for the deals reclaimed since the last summary."""
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute("""
-            SELECT h.user_id, t.user_id, count(*)
-              FROM crm_pool_history h
-              JOIN crm_lead l ON l.id = h.lead_id
-         LEFT JOIN crm_team t ON t.id = l.team_id
-             WHERE h.summary_pending
-          GROUP BY 1, 2""")
+        # taken, not read: rows another run's summary took at the same time are not counted twice
+        cr.execute("DELETE FROM crm_pool_reclaim_count RETURNING user_id, manager_id, count")
         rows = cr.fetchall()
         if not rows:
             return
@@ -130,8 +125,6 @@ class CrmLead(models.Model):
                     body = user_env._("%(count)s deals of your teams returned to the public pool.", count=count)
                 thread.message_notify(partner_ids=user.partner_id.ids, body=body,
                                       subject=user_env._("Public pool: deals reclaimed"))
-        cr.execute("UPDATE crm_pool_history SET summary_pending = NULL WHERE summary_pending")
-        self.env["crm.pool.history"].invalidate_model(["summary_pending"])
 
     @api.model
     def _pool_send_warnings(self, batch_size=1000):

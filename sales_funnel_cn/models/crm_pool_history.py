@@ -24,6 +24,3 @@ class CrmPoolHistory(models.Model):
         ("lost", "Lost"),
     ])
     rule = fields.Char(help="The rule or reason that ended (or started) the holding.")
-    summary_pending = fields.Boolean(
-        copy=False, readonly=True, index="btree_not_null",
-        help="Reclaimed, not yet counted in the reps' and managers' summary of the reclaim run.")
