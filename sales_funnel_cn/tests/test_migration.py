@@ -46,3 +46,25 @@ class TestMigration1810(SalesFunnelCommon):
         load_step("18.0.1.1.0", "post-migrate")(self.env.cr, "18.0.1.0.0")
         rule.invalidate_recordset()
         self.assertEqual(rule.domain_force, "['|',('user_id','=',user.id),('user_id','=',False)]")
+
+
+@tagged("post_install", "-at_install")
+class TestMigration1830(SalesFunnelCommon):
+    """18.0.1.2.0 -> 18.0.1.3.0."""
+
+    def test_pending_summary_flags_become_counts(self):
+        """Holdings a reclaim run flagged and no summary counted yet are counted (per rep and team leader) by the
+        next summary, and the flag's column is gone."""
+        deals = [self._new_deal(f"Flagged {i}", user=self.rep if i < 2 else self.rep2) for i in range(3)]
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("ALTER TABLE crm_pool_history ADD COLUMN summary_pending boolean")
+        cr.execute("UPDATE crm_pool_history SET summary_pending = TRUE, date_end = now(), end_reason = 'reclaimed'"
+                   " WHERE lead_id = ANY(%s)", [[d.id for d in deals]])
+        load_step("18.0.1.3.0", "post-migrate")(cr, "18.0.1.2.0")
+        cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'crm_pool_history'"
+                   " AND column_name = 'summary_pending'")
+        self.assertFalse(cr.fetchall())
+        cr.execute("SELECT user_id, manager_id, count FROM crm_pool_reclaim_count")
+        leader = deals[0].team_id.user_id.id or None
+        self.assertEqual(sorted(cr.fetchall()), sorted([(self.rep.id, leader, 2), (self.rep2.id, leader, 1)]))
