@@ -41,8 +41,13 @@ class CrmLead(models.Model):
     @api.model
     def _cron_pool_reclaim(self, batch_size=1000):
         """Return due deals to their pool, one batch per call (Odoo 18 cron progress protocol: the scheduler
-        commits and calls again while work remains). Idempotent: only deals still due are touched."""
-        self._pool_send_warnings(batch_size)
+        commits and calls again while work remains); once nothing is due, warn the reps of the deals about to
+        return, a batch per call. Idempotent: only deals still due are touched, a deal is warned once per return
+        date.
+
+        Warnings wait until nothing is due: the warning query reads the deals whose warning date has passed,
+        which includes every deal still due (a million-deal reclaim of 300,000 read them again for each of its
+        300 batches); a returned deal has no warning date."""
         self.env.flush_all()
         cr = self.env.cr
         now = fields.Datetime.now()
@@ -75,7 +80,10 @@ class CrmLead(models.Model):
         cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
         remaining = cr.fetchone()[0]
         if not remaining:
+            warned = self._pool_send_warnings(batch_size)
             self._pool_send_summaries()
+            # a full batch of warnings: more may wait, call again
+            remaining = int(warned >= batch_size)
         self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
         return len(ids), remaining
 
@@ -128,6 +136,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _pool_send_warnings(self, batch_size=1000):
+        """A to-do for the rep of each deal (a batch) whose warning date has passed and that is not due yet, once
+        per return date; returns how many were warned."""
         self.env.flush_all()
         now = fields.Datetime.now()
         self.env.cr.execute("""
@@ -137,7 +147,7 @@ class CrmLead(models.Model):
              ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""", [now, now, batch_size])
         leads = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not leads:
-            return
+            return 0
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("crm.lead")
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
@@ -149,6 +159,7 @@ class CrmLead(models.Model):
         self.env.cr.execute("UPDATE crm_lead SET date_pool_warned = date_reclaim WHERE id IN %s",
                             [tuple(leads.ids)])
         leads.invalidate_recordset(["date_pool_warned"])
+        return len(leads)
 
     @api.model
     @api.readonly

@@ -329,6 +329,29 @@ class TestPool(SalesFunnelCommon):
         self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=2), (1, 0))
         self.assertFalse(deals.user_id)
 
+    def test_warnings_once_nothing_is_due(self):
+        """The reclaim returns the due deals first; the call that leaves nothing due warns the reps of the deals
+        about to return, a batch per call, and asks to be called again while a batch is full."""
+        for i in range(3):
+            self._held(f"Due {i}", days_claimed=12, days_followup=11)
+        soon = self.env["crm.lead"]
+        for i in range(3):
+            soon |= self._held(f"Soon {i}", days_claimed=9, days_followup=9)
+        Lead = self.env["crm.lead"]
+        Activity = self.env["mail.activity"]
+
+        def warned():
+            return Activity.search_count([("res_model", "=", "crm.lead"), ("res_id", "in", soon.ids),
+                                          ("summary", "ilike", "returns to the public pool")])
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (2, 1))
+        self.assertEqual(warned(), 0, "deals are still due: no warning yet")
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (1, 1), "a full batch of warnings: call again")
+        self.assertEqual(warned(), 2)
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (0, 0))
+        self.assertEqual(warned(), 3)
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (0, 0))
+        self.assertEqual(warned(), 3, "once per return date")
+
     def test_warning_badge_filter_activity(self):
         soon = self._held("Soon", days_claimed=9, days_followup=9)
         later = self._held("Later", days_claimed=1, days_followup=1)
