@@ -9,6 +9,8 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .sfcn_constants import RECLAIM_CURSOR_PARAM
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -51,14 +53,21 @@ class CrmLead(models.Model):
         self.env.flush_all()
         cr = self.env.cr
         now = fields.Datetime.now()
+        # a pass walks the due deals in id order from where the last call stopped: a batch never reads again
+        # the deals returned before it (300,000 due deals are 300 batches)
+        last_id, total, done = self._pool_reclaim_cursor()
+        if not last_id:
+            cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
+            total, done = cr.fetchone()[0], 0
         # the candidates with what the rule text needs (the owner's language), locked, in one query
         cr.execute(SQL("""
             SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade
               FROM crm_lead l
          LEFT JOIN res_users u ON u.id = l.user_id
          LEFT JOIN res_partner p ON p.id = u.partner_id
-             WHERE %s
-          ORDER BY l.id LIMIT %s FOR UPDATE OF l SKIP LOCKED""", self._pool_due_where(now, "l"), int(batch_size)))
+             WHERE %s AND l.id > %s
+          ORDER BY l.id LIMIT %s FOR UPDATE OF l SKIP LOCKED""", self._pool_due_where(now, "l"), last_id,
+                       int(batch_size)))
         rows = cr.fetchall()
         ids = [row[0] for row in rows]
         if ids:
@@ -74,11 +83,17 @@ class CrmLead(models.Model):
             leads.with_context(tracking_disable=True, mail_notrack=True)._pool_set_owner(
                 self.env["res.users"], end_reason="reclaimed", end_rule=dict(zip(ids, texts, strict=True)))
             self._pool_log(dict(zip(leads, texts, strict=True)))
-        # counted after every batch, not only after a full one: rows skipped because another transaction
-        # held their lock (a release, a claim) are still due and must be tried again
         self.env.flush_all()
-        cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
-        remaining = cr.fetchone()[0]
+        done += len(ids)
+        if len(ids) == batch_size:
+            self._pool_reclaim_cursor((ids[-1], total, done))
+            remaining = max(total - done, 1)  # an estimate: what is left of the pass
+        else:
+            # the pass is over; counted exactly: rows skipped because another transaction held their lock (a
+            # release, a claim) and deals that became due behind the cursor start a new pass
+            self._pool_reclaim_cursor(None)
+            cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
+            remaining = cr.fetchone()[0]
         if not remaining:
             warned = self._pool_send_warnings(batch_size)
             self._pool_send_summaries()
@@ -86,6 +101,27 @@ class CrmLead(models.Model):
             remaining = int(warned >= batch_size)
         self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
         return len(ids), remaining
+
+    @api.model
+    def _pool_reclaim_cursor(self, value=False):
+        """Where the reclaim's pass stopped: (last id, due at the start, returned so far), (0, 0, 0) for a new
+        pass; with ``value``, store it (None: the pass is over). Kept in a system parameter read and written in
+        SQL: ``set_param`` would clear every cache of the registry after each batch."""
+        cr = self.env.cr
+        if value is False:
+            cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [RECLAIM_CURSOR_PARAM])
+            row = cr.fetchone()
+            parts = (row[0] if row else "").split(":")
+            return tuple(int(p) for p in parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else (0, 0, 0)
+        if value is None:
+            cr.execute("DELETE FROM ir_config_parameter WHERE key = %s", [RECLAIM_CURSOR_PARAM])
+        else:
+            cr.execute("""
+                INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid, write_date)
+                     VALUES (%(key)s, %(value)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC')
+                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = EXCLUDED.write_date""",
+                       {"key": RECLAIM_CURSOR_PARAM, "value": ":".join(map(str, value)), "uid": self.env.uid})
+        return value
 
     @api.model
     def action_pool_reclaim_now(self, batch_size=1000):

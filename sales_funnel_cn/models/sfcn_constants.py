@@ -12,3 +12,5 @@ CORE_PERSONAL_LEAD_DOMAIN = "['|',('user_id','=',user.id),('user_id','=',False)]
 PARAM_PREFIX = "sales_funnel_cn."
 RECOMPUTE_CURSOR_PARAM = PARAM_PREFIX + "recompute_cursor"
 SCORE_CURSOR_PARAM = PARAM_PREFIX + "score_cursor"
+# the reclaim cron's pass (crm_lead_pool_reclaim.py): "<last id>:<due at the start>:<returned so far>"
+RECLAIM_CURSOR_PARAM = PARAM_PREFIX + "reclaim_cursor"

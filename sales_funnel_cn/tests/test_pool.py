@@ -329,6 +329,26 @@ class TestPool(SalesFunnelCommon):
         self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=2), (1, 0))
         self.assertFalse(deals.user_id)
 
+    def test_reclaim_pass_resumes_after_the_last_batch(self):
+        """A pass walks the due deals in id order from where the previous call stopped (a batch never reads the
+        deals returned before it again); a deal that becomes due behind the cursor is found by the exact count
+        at the end of the pass and returned by the next one."""
+        early = self._held("Early, not due yet", days_claimed=1, days_followup=1)
+        due = self.env["crm.lead"]
+        for i in range(4):
+            due |= self._held(f"Due {i}", days_claimed=12, days_followup=11)
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (2, 2))
+        self.assertEqual(Lead._pool_reclaim_cursor(), (due[1].id, 4, 2))
+        early.write({"date_claimed": self.now - timedelta(days=12),
+                     "date_last_followup": self.now - timedelta(days=11)})
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (2, 1), "the rest of the pass, after the cursor")
+        self.assertTrue(early.user_id)
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (0, 1), "pass over: one due behind the cursor")
+        self.assertEqual(Lead._pool_reclaim_cursor(), (0, 0, 0))
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (1, 0))
+        self.assertFalse((due | early).user_id)
+
     def test_warnings_once_nothing_is_due(self):
         """The reclaim returns the due deals first; the call that leaves nothing due warns the reps of the deals
         about to return, a batch per call, and asks to be called again while a batch is full."""
