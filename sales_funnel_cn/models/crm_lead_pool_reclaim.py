@@ -1,7 +1,10 @@
 """Public pool, reclaim cron: deals due return to their pool in batches (Odoo 18 cron progress protocol), with
-the holding history closed, one chatter line per deal, warnings before and one summary per rep and manager
-after. The rule "due" is written once, in ``_pool_due_where``."""
+the holding history closed, one chatter line per deal, one summary per rep and manager after, and the warnings
+of the deals about to return once nothing is due. The rule "due" is written once, in ``_pool_due_where``."""
+import logging
 from collections import defaultdict
+
+from psycopg2 import errors
 
 from odoo import api
 from odoo import fields
@@ -10,6 +13,8 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .sfcn_constants import RECLAIM_CURSOR_PARAM
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -106,21 +111,38 @@ class CrmLead(models.Model):
     def _pool_reclaim_cursor(self, value=False):
         """Where the reclaim's pass stopped: (last id, due at the start, returned so far), (0, 0, 0) for a new
         pass; with ``value``, store it (None: the pass is over). Kept in a system parameter read and written in
-        SQL: ``set_param`` would clear every cache of the registry after each batch."""
+        SQL: ``set_param`` would clear every cache of the registry after each batch.
+
+        The cursor only saves reading again what a pass already returned: nothing depends on it being exact,
+        since the end of a pass counts the due deals and starts a new pass if any is left. So it is written
+        only when no other transaction holds or has just changed it (a reclaim by hand or another server's
+        cron at the same time): waiting for it, or failing on it, would make concurrent reclaims collide on
+        every batch."""
         cr = self.env.cr
         if value is False:
             cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [RECLAIM_CURSOR_PARAM])
             row = cr.fetchone()
             parts = (row[0] if row else "").split(":")
             return tuple(int(p) for p in parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else (0, 0, 0)
-        if value is None:
-            cr.execute("DELETE FROM ir_config_parameter WHERE key = %s", [RECLAIM_CURSOR_PARAM])
-        else:
-            cr.execute("""
-                INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid, write_date)
-                     VALUES (%(key)s, %(value)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC')
-                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = EXCLUDED.write_date""",
-                       {"key": RECLAIM_CURSOR_PARAM, "value": ":".join(map(str, value)), "uid": self.env.uid})
+        params = {"key": RECLAIM_CURSOR_PARAM, "value": value and ":".join(map(str, value)), "uid": self.env.uid}
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT 1 FROM ir_config_parameter WHERE key = %(key)s FOR UPDATE NOWAIT", params,
+                           log_exceptions=False)
+                if value is None:
+                    cr.execute("DELETE FROM ir_config_parameter WHERE key = %(key)s", params, log_exceptions=False)
+                elif cr.rowcount:
+                    cr.execute("""UPDATE ir_config_parameter SET value = %(value)s, write_uid = %(uid)s,
+                                         write_date = now() AT TIME ZONE 'UTC'
+                                   WHERE key = %(key)s""", params, log_exceptions=False)
+                else:
+                    cr.execute("""
+                        INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid, write_date)
+                             VALUES (%(key)s, %(value)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                                     now() AT TIME ZONE 'UTC')
+                        ON CONFLICT (key) DO NOTHING""", params, log_exceptions=False)
+        except (errors.LockNotAvailable, errors.SerializationFailure):
+            _logger.debug("Reclaim cursor held or moved by another reclaim: left as it is")
         return value
 
     @api.model
