@@ -64,16 +64,18 @@ class CrmLead(models.Model):
         if not last_id:
             cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
             total, done = cr.fetchone()[0], 0
-        # the candidates with what the rule text needs (the owner's language), locked, in one query
-        cr.execute(SQL("""
+        rows = []
+        if total:
+            # the candidates with what the rule text needs (the owner's language), locked, in one query
+            cr.execute(SQL("""
             SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade
               FROM crm_lead l
          LEFT JOIN res_users u ON u.id = l.user_id
          LEFT JOIN res_partner p ON p.id = u.partner_id
              WHERE %s AND l.id > %s
           ORDER BY l.id LIMIT %s FOR UPDATE OF l SKIP LOCKED""", self._pool_due_where(now, "l"), last_id,
-                       int(batch_size)))
-        rows = cr.fetchall()
+                           int(batch_size)))
+            rows = cr.fetchall()
         ids = [row[0] for row in rows]
         if ids:
             texts_by_key, texts = {}, []
@@ -96,9 +98,13 @@ class CrmLead(models.Model):
         else:
             # the pass is over; counted exactly: rows skipped because another transaction held their lock (a
             # release, a claim) and deals that became due behind the cursor start a new pass
-            self._pool_reclaim_cursor(None)
-            cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
-            remaining = cr.fetchone()[0]
+            if last_id:
+                self._pool_reclaim_cursor(None)
+            if total:
+                cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
+                remaining = cr.fetchone()[0]
+            else:
+                remaining = 0  # counted at the start of this call: nothing was due
         if not remaining:
             warned = self._pool_send_warnings(batch_size)
             self._pool_send_summaries()
