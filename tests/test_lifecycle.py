@@ -223,7 +223,8 @@ env.cr.commit()
 INDEXES = r"""
 env.cr.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s", [(
     "crm_lead__customer_grade_index", "crm_lead__date_reclaim_index", "crm_lead__call_next_date_index",
-    "crm_lead_stage_history__stage_from_id_index", "crm_lead_check__stage_id_index")])
+    "crm_lead_stage_history__stage_from_id_index", "crm_lead_check__stage_id_index",
+    "sales_funnel_cn_date_reclaim_index")])
 result.update(env.cr.fetchall())
 """
 
@@ -298,6 +299,12 @@ def lifecycle():
         subprocess.run(["dropdb", "--if-exists", DB], check=False, capture_output=True)
 
 
+def _check_migrated_indexes(indexes):
+    assert sorted(indexes) == ["crm_lead__call_next_date_index", "sales_funnel_cn_date_reclaim_index"], indexes
+    assert all(d.endswith("IS NOT NULL)") for d in indexes.values()), indexes
+    assert "(date_reclaim, id)" in indexes["sales_funnel_cn_date_reclaim_index"], indexes
+
+
 def test_lifecycle(lifecycle):
     data = shell(CREATE_DATA)
     assert data["leads"] == 64
@@ -343,10 +350,9 @@ def test_lifecycle(lifecycle):
     odoo("--update=sales_funnel_cn", "--stop-after-init")
     after = shell(COUNTS)
     assert after == before
-    # 18.0.1.3.0's migration: the indexes no query used are gone, the mostly empty dates indexed where set
-    indexes = shell(INDEXES)
-    assert sorted(indexes) == ["crm_lead__call_next_date_index", "crm_lead__date_reclaim_index"], indexes
-    assert all(d.endswith("IS NOT NULL)") for d in indexes.values()), indexes
+    # 18.0.1.3.0's migration: the indexes no query used are gone, the mostly empty dates indexed where set;
+    # 18.0.1.4.0's: the return date indexed with the id (the reclaim's order), the single-column index gone
+    _check_migrated_indexes(shell(INDEXES))
     assert after["followup_days_a"] == 12 and after["max_days"] == [45, 30]  # each company its own
     # ---- uninstall: core as before, every CRM group works
     core_rule = "['|',('user_id','=',user.id),('user_id','=',False)]"

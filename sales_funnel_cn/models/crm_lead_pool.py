@@ -39,7 +39,7 @@ class CrmLead(models.Model):
         help="A locked deal (锁定) is never returned to the public pool automatically.")
     pool_lock_reason = fields.Char("Lock Reason", copy=False, tracking=True)
     date_reclaim = fields.Datetime(
-        "Returns to Pool On", compute="_compute_date_reclaim", store=True, index="btree_not_null", copy=False,
+        "Returns to Pool On", compute="_compute_date_reclaim", store=True, copy=False,  # indexed in init()
         help="When the deal returns to the public pool if nothing happens before.")
     date_reclaim_warning = fields.Datetime(compute="_compute_date_reclaim", store=True, index="btree_not_null",
                                            copy=False)
@@ -65,6 +65,11 @@ class CrmLead(models.Model):
             CREATE INDEX IF NOT EXISTS sales_funnel_cn_pool_list_index
                 ON crm_lead (priority DESC, id DESC) INCLUDE (company_id, pool_id)
              WHERE user_id IS NULL AND pool_id IS NOT NULL AND active""")
+        # the reclaim's order (return date, id), held deals only: the cron walks the due deals along it from its
+        # cursor, the warnings read the range of deals about to return, lists and counts of what is due a range
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS sales_funnel_cn_date_reclaim_index
+                ON crm_lead (date_reclaim, id) WHERE date_reclaim IS NOT NULL""")
         return res
 
     # ------------------------------------------------------------------ computes

@@ -3,6 +3,8 @@ the holding history closed, one chatter line per deal, one summary per rep and m
 of the deals about to return once nothing is due. The rule "due" is written once, in ``_pool_due_where``."""
 import logging
 from collections import defaultdict
+from datetime import datetime
+from datetime import timedelta
 
 from psycopg2 import errors
 
@@ -15,6 +17,7 @@ from odoo.tools import SQL
 from .sfcn_constants import RECLAIM_CURSOR_PARAM
 
 _logger = logging.getLogger(__name__)
+EPOCH = datetime(1970, 1, 1)  # the reclaim cursor keeps its return date as microseconds since then
 
 
 class CrmLead(models.Model):
@@ -38,9 +41,11 @@ class CrmLead(models.Model):
 
     @api.model
     def _pool_due_query(self, now, limit=None):
-        """The due deals' ids in id order; with ``limit``: one batch, locked, skipping the rows another transaction
-        holds (a claim, a release, the other server's cron)."""
-        query = SQL("SELECT crm_lead.id FROM crm_lead WHERE %s ORDER BY crm_lead.id", self._pool_due_where(now))
+        """The due deals' ids in the reclaim's order (return date, id: the order of the index on them); with
+        ``limit``: one batch, locked, skipping the rows another transaction holds (a claim, a release, the other
+        server's cron)."""
+        query = SQL("SELECT crm_lead.id FROM crm_lead WHERE %s ORDER BY crm_lead.date_reclaim, crm_lead.id",
+                    self._pool_due_where(now))
         if limit:
             query = SQL("%s LIMIT %s FOR UPDATE SKIP LOCKED", query, int(limit))
         return query
@@ -58,29 +63,31 @@ class CrmLead(models.Model):
         self.env.flush_all()
         cr = self.env.cr
         now = fields.Datetime.now()
-        # a pass walks the due deals in id order from where the last call stopped: a batch never reads again
-        # the deals returned before it (300,000 due deals are 300 batches)
-        last_id, total, done = self._pool_reclaim_cursor()
+        # a pass walks the due deals in (return date, id) order, along their index, from where the last call
+        # stopped: a batch never reads again the deals returned before it (300,000 due deals are 300 batches),
+        # and the call that finds the last ones reads nothing past them (in id order it read the rest of the table)
+        last_date, last_id, total, done = self._pool_reclaim_cursor()
         if not last_id:
             cr.execute(SQL("SELECT count(*) FROM crm_lead WHERE %s", self._pool_due_where(now)))
             total, done = cr.fetchone()[0], 0
         rows = []
         if total:
+            after = SQL("(l.date_reclaim, l.id) > (%s, %s)", last_date, last_id) if last_id else SQL("TRUE")
             # the candidates with what the rule text needs (the owner's language), locked, in one query
             cr.execute(SQL("""
-            SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade
+            SELECT l.id, p.lang, l.reclaim_rule, l.pool_id, l.customer_grade, l.date_reclaim
               FROM crm_lead l
          LEFT JOIN res_users u ON u.id = l.user_id
          LEFT JOIN res_partner p ON p.id = u.partner_id
-             WHERE %s AND l.id > %s
-          ORDER BY l.id LIMIT %s FOR UPDATE OF l SKIP LOCKED""", self._pool_due_where(now, "l"), last_id,
-                           int(batch_size)))
+             WHERE %s AND %s
+          ORDER BY l.date_reclaim, l.id LIMIT %s FOR UPDATE OF l SKIP LOCKED""", self._pool_due_where(now, "l"),
+                           after, int(batch_size)))
             rows = cr.fetchall()
         ids = [row[0] for row in rows]
         if ids:
             texts_by_key, texts = {}, []
             Pool = self.env["crm.pool"].sudo()
-            for _id, lang, rule, pool_id, grade in rows:
+            for _id, lang, rule, pool_id, grade, _date in rows:
                 key = (lang or "en_US", rule, pool_id, grade)
                 if key not in texts_by_key:
                     texts_by_key[key] = self.with_context(lang=key[0])._pool_rule_text(
@@ -93,7 +100,7 @@ class CrmLead(models.Model):
         self.env.flush_all()
         done += len(ids)
         if len(ids) == batch_size:
-            self._pool_reclaim_cursor((ids[-1], total, done))
+            self._pool_reclaim_cursor((rows[-1][5], ids[-1], total, done))
             remaining = max(total - done, 1)  # an estimate: what is left of the pass
         else:
             # the pass is over; counted exactly: rows skipped because another transaction held their lock (a
@@ -115,9 +122,10 @@ class CrmLead(models.Model):
 
     @api.model
     def _pool_reclaim_cursor(self, value=False):
-        """Where the reclaim's pass stopped: (last id, due at the start, returned so far), (0, 0, 0) for a new
-        pass; with ``value``, store it (None: the pass is over). Kept in a system parameter read and written in
-        SQL: ``set_param`` would clear every cache of the registry after each batch.
+        """Where the reclaim's pass stopped: (return date and id of the last deal returned, due at the start,
+        returned so far), (None, 0, 0, 0) for a new pass (also for a cursor an older version wrote); with
+        ``value``, store it (None: the pass is over). Kept in a system parameter read and written in SQL:
+        ``set_param`` would clear every cache of the registry after each batch.
 
         The cursor only saves reading again what a pass already returned: nothing depends on it being exact,
         since the end of a pass counts the due deals and starts a new pass if any is left. So it is written
@@ -129,8 +137,14 @@ class CrmLead(models.Model):
             cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [RECLAIM_CURSOR_PARAM])
             row = cr.fetchone()
             parts = (row[0] if row else "").split(":")
-            return tuple(int(p) for p in parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else (0, 0, 0)
-        params = {"key": RECLAIM_CURSOR_PARAM, "value": value and ":".join(map(str, value)), "uid": self.env.uid}
+            if len(parts) != 4 or not all(p.isdigit() for p in parts):
+                return None, 0, 0, 0
+            micro, last_id, total, done = map(int, parts)
+            return EPOCH + timedelta(microseconds=micro), last_id, total, done
+        if value:
+            date, last_id, total, done = value
+            value = ":".join(map(str, ((date - EPOCH) // timedelta(microseconds=1), last_id, total, done)))
+        params = {"key": RECLAIM_CURSOR_PARAM, "value": value, "uid": self.env.uid}
         try:
             with cr.savepoint(flush=False):
                 cr.execute("SELECT 1 FROM ir_config_parameter WHERE key = %(key)s FOR UPDATE NOWAIT", params,
@@ -204,11 +218,17 @@ class CrmLead(models.Model):
         per return date; returns how many were warned."""
         self.env.flush_all()
         now = fields.Datetime.now()
+        # a deal's warning date is its return date less its pool's warning days (_compute_date_reclaim): the deals
+        # to warn return within the largest of them, a range of the index on the return date (the warning dates
+        # that have passed include every deal due, and every deal a reclaim has just returned)
         self.env.cr.execute("""
             SELECT id FROM crm_lead
-             WHERE date_reclaim_warning <= %s AND date_reclaim > %s AND user_id IS NOT NULL AND active
+             WHERE date_reclaim > %(now)s
+               AND date_reclaim <= %(now)s + make_interval(days => (SELECT COALESCE(max(warning_days), 0)
+                                                                     FROM crm_pool))
+               AND date_reclaim_warning <= %(now)s AND user_id IS NOT NULL AND active
                AND (date_pool_warned IS NULL OR date_pool_warned <> date_reclaim)
-             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""", [now, now, batch_size])
+             ORDER BY date_reclaim, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED""", {"now": now, "limit": batch_size})
         leads = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not leads:
             return 0

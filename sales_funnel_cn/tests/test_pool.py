@@ -8,6 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models.sfcn_constants import RECLAIM_CURSOR_PARAM
 from .common import SalesFunnelCommon
 
 
@@ -330,24 +331,47 @@ class TestPool(SalesFunnelCommon):
         self.assertFalse(deals.user_id)
 
     def test_reclaim_pass_resumes_after_the_last_batch(self):
-        """A pass walks the due deals in id order from where the previous call stopped (a batch never reads the
-        deals returned before it again); a deal that becomes due behind the cursor is found by the exact count
-        at the end of the pass and returned by the next one."""
+        """A pass walks the due deals in (return date, id) order from where the previous call stopped (a batch
+        never reads the deals returned before it again); a deal that becomes due behind the cursor is found by the
+        exact count at the end of the pass and returned by the next one."""
         early = self._held("Early, not due yet", days_claimed=1, days_followup=1)
         due = self.env["crm.lead"]
         for i in range(4):
             due |= self._held(f"Due {i}", days_claimed=12, days_followup=11)
         Lead = self.env["crm.lead"]
+        self.env.flush_all()
+        due.invalidate_recordset()
+        dates = due.mapped("date_reclaim")
+        self.assertEqual(len(set(dates)), 1, "the same return date: in id order")
         self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (2, 2))
-        self.assertEqual(Lead._pool_reclaim_cursor(), (due[1].id, 4, 2))
+        self.assertEqual(Lead._pool_reclaim_cursor(), (dates[1], due[1].id, 4, 2))
         early.write({"date_claimed": self.now - timedelta(days=12),
                      "date_last_followup": self.now - timedelta(days=11)})
         self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (2, 1), "the rest of the pass, after the cursor")
         self.assertTrue(early.user_id)
         self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (0, 1), "pass over: one due behind the cursor")
-        self.assertEqual(Lead._pool_reclaim_cursor(), (0, 0, 0))
+        self.assertEqual(Lead._pool_reclaim_cursor(), (None, 0, 0, 0))
         self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (1, 0))
         self.assertFalse((due | early).user_id)
+
+    def test_reclaim_walks_return_dates(self):
+        """The deal that has waited longest returns first whatever its id, and the pass goes on after it by
+        return date; a cursor an older version wrote (id only) starts a new pass."""
+        Lead = self.env["crm.lead"]
+        recent = self._held("Due since yesterday", days_claimed=12, days_followup=11)
+        oldest = self._held("Due for three days", days_claimed=14, days_followup=13)
+        middle = self._held("Due for two days", days_claimed=13, days_followup=12)
+        self.env["ir.config_parameter"].sudo().set_param(RECLAIM_CURSOR_PARAM, f"{recent.id}:3:0")
+        self.assertEqual(Lead._pool_reclaim_cursor(), (None, 0, 0, 0), "an id-only cursor is no cursor")
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=1), (1, 2))
+        self.assertFalse(oldest.user_id)
+        self.assertTrue(recent.user_id and middle.user_id)
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=1), (1, 1))
+        self.assertFalse(middle.user_id)
+        self.assertTrue(recent.user_id)
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=1), (1, 1), "a full batch: the pass may go on")
+        self.assertEqual(Lead._cron_pool_reclaim(batch_size=1), (0, 0))
+        self.assertFalse(recent.user_id)
 
     def test_warnings_once_nothing_is_due(self):
         """The reclaim returns the due deals first; the call that leaves nothing due warns the reps of the deals
