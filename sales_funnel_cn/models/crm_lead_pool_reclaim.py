@@ -1,12 +1,9 @@
 """Public pool, reclaim cron: deals due return to their pool in batches (Odoo 18 cron progress protocol), with
 the holding history closed, one chatter line per deal, one summary per rep and manager after, and the warnings
 of the deals about to return once nothing is due. The rule "due" is written once, in ``_pool_due_where``."""
-import logging
 from collections import defaultdict
 from datetime import datetime
 from datetime import timedelta
-
-from psycopg2 import errors
 
 from odoo import api
 from odoo import fields
@@ -14,9 +11,10 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .sfcn_batch import read_cursor
+from .sfcn_batch import write_cursor
 from .sfcn_constants import RECLAIM_CURSOR_PARAM
 
-_logger = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1)  # the reclaim cursor keeps its return date as microseconds since then
 
 
@@ -124,19 +122,13 @@ class CrmLead(models.Model):
     def _pool_reclaim_cursor(self, value=False):
         """Where the reclaim's pass stopped: (return date and id of the last deal returned, due at the start,
         returned so far), (None, 0, 0, 0) for a new pass (also for a cursor an older version wrote); with
-        ``value``, store it (None: the pass is over). Kept in a system parameter read and written in SQL:
-        ``set_param`` would clear every cache of the registry after each batch.
+        ``value``, store it (None: the pass is over), with ``write_cursor`` (in SQL, only when no other reclaim
+        holds it).
 
         The cursor only saves reading again what a pass already returned: nothing depends on it being exact,
-        since the end of a pass counts the due deals and starts a new pass if any is left. So it is written
-        only when no other transaction holds or has just changed it (a reclaim by hand or another server's
-        cron at the same time): waiting for it, or failing on it, would make concurrent reclaims collide on
-        every batch."""
-        cr = self.env.cr
+        since the end of a pass counts the due deals and starts a new pass if any is left."""
         if value is False:
-            cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [RECLAIM_CURSOR_PARAM])
-            row = cr.fetchone()
-            parts = (row[0] if row else "").split(":")
+            parts = read_cursor(self.env, RECLAIM_CURSOR_PARAM).split(":")
             if len(parts) != 4 or not all(p.isdigit() for p in parts):
                 return None, 0, 0, 0
             micro, last_id, total, done = map(int, parts)
@@ -144,25 +136,7 @@ class CrmLead(models.Model):
         if value:
             date, last_id, total, done = value
             value = ":".join(map(str, ((date - EPOCH) // timedelta(microseconds=1), last_id, total, done)))
-        params = {"key": RECLAIM_CURSOR_PARAM, "value": value, "uid": self.env.uid}
-        try:
-            with cr.savepoint(flush=False):
-                cr.execute("SELECT 1 FROM ir_config_parameter WHERE key = %(key)s FOR UPDATE NOWAIT", params,
-                           log_exceptions=False)
-                if value is None:
-                    cr.execute("DELETE FROM ir_config_parameter WHERE key = %(key)s", params, log_exceptions=False)
-                elif cr.rowcount:
-                    cr.execute("""UPDATE ir_config_parameter SET value = %(value)s, write_uid = %(uid)s,
-                                         write_date = now() AT TIME ZONE 'UTC'
-                                   WHERE key = %(key)s""", params, log_exceptions=False)
-                else:
-                    cr.execute("""
-                        INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid, write_date)
-                             VALUES (%(key)s, %(value)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
-                                     now() AT TIME ZONE 'UTC')
-                        ON CONFLICT (key) DO NOTHING""", params, log_exceptions=False)
-        except (errors.LockNotAvailable, errors.SerializationFailure):
-            _logger.debug("Reclaim cursor held or moved by another reclaim: left as it is")
+        write_cursor(self.env, RECLAIM_CURSOR_PARAM, value)
         return value
 
     @api.model

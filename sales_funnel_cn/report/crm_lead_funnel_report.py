@@ -6,6 +6,19 @@ from odoo.tools import SQL
 from ..models.crm_lead_grade import CUSTOMER_GRADES
 
 COUNTS = ("deal_count", "reached_count", "advanced_count")
+MEASURES = ("deal_count", "lost_count", "reached_count", "advanced_count", "amount", "weighted_amount")
+GROUPABLE = ("user_id", "company_id", "customer_grade")  # deal columns the aggregated form can keep
+AGGREGATED_KEY = "sfcn_funnel_aggregated"
+
+
+class _Aggregated:
+    """Selects the aggregated form of the view for one read (``_read_group`` puts it in the context). A Python
+    object: JSON-RPC cannot carry one, so no client can select it (any other value under the key is ignored)."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns):
+        self.columns = tuple(columns)
 
 
 class CrmLeadFunnelReport(models.Model):
@@ -45,6 +58,9 @@ class CrmLeadFunnelReport(models.Model):
 
     @property
     def _table_query(self):
+        marker = self.env.context.get(AGGREGATED_KEY)
+        if isinstance(marker, _Aggregated):
+            return self._sfcn_aggregated_query(marker.columns)
         return SQL("""
             -- the id is derived from the row's own keys (no window function over the whole table): a
             -- filter on the deals (team, salesperson, dates) reaches crm_lead's indexes
@@ -61,19 +77,105 @@ class CrmLeadFunnelReport(models.Model):
                        AS weighted_amount,
                    CASE WHEN s.id != l.stage_id THEN 100.0 ELSE 0.0 END AS conversion_rate
               FROM crm_lead l
-              JOIN crm_stage cur ON cur.id = l.stage_id
+              %s
+             WHERE l.type = 'opportunity' AND (l.active OR l.probability = 0)
+        """, self._sfcn_reached_stages(SQL("l")))
+
+    @api.model
+    def _sfcn_reached_stages(self, alias):
+        """The joins that expand the rows of ``alias`` (a deal, or deals of one team and stage) into every stage
+        they reached, ``s``: the stages of the team's pipeline up to the current one, ``cur``, in stage order."""
+        return SQL("""
+              JOIN crm_stage cur ON cur.id = %(a)s.stage_id
          LEFT JOIN (SELECT t.id, t.funnel_template_id,
                            EXISTS (SELECT 1 FROM crm_stage ts WHERE ts.team_id = t.id
                                       AND ts.funnel_template_id = t.funnel_template_id) AS runs_template
-                      FROM crm_team t) t ON t.id = l.team_id
-              JOIN crm_stage s ON (s.id = l.stage_id OR CASE
+                      FROM crm_team t) t ON t.id = %(a)s.team_id
+              JOIN crm_stage s ON (s.id = %(a)s.stage_id OR CASE
                        -- a team running a funnel template: its template's stages only
                        WHEN t.runs_template
                        THEN s.team_id = t.id AND s.funnel_template_id = t.funnel_template_id
-                       ELSE s.team_id IS NULL OR s.team_id = l.team_id END)
-                              AND (s.sequence < cur.sequence OR (s.sequence = cur.sequence AND s.id <= cur.id))
-             WHERE l.type = 'opportunity' AND (l.active OR l.probability = 0)
-        """)
+                       ELSE s.team_id IS NULL OR s.team_id = %(a)s.team_id END)
+                              AND (s.sequence < cur.sequence OR (s.sequence = cur.sequence AND s.id <= cur.id))""",
+                   a=alias)
+
+    @api.model
+    def _sfcn_aggregated_query(self, columns):
+        """The view's rows summed per team, stage, open/lost and ``columns`` (of GROUPABLE) before they are
+        expanded into the stages reached: a few rows per stage instead of one per deal and stage. Its measures are
+        the sums of the per-deal rows' (so any sum over them is the same), the other columns are empty; filters on
+        the team and on ``columns`` reach the inner GROUP BY (PostgreSQL pushes them down)."""
+        group = [SQL("l.stage_id"), SQL("l.team_id"), SQL("l.active")] + [
+            SQL("l.%s", SQL.identifier(name)) for name in columns]
+        types = {"user_id": "int4", "company_id": "int4", "customer_grade": "varchar"}
+        outer = {name: SQL("a.%s", SQL.identifier(name)) if name in columns else SQL("NULL::%s", SQL(types[name]))
+                 for name in GROUPABLE}
+        return SQL("""
+            SELECT 0 AS id, s.id AS stage_id, s.sequence AS stage_sequence, NULL::int4 AS lead_id,
+                   %(user)s AS user_id, a.team_id, %(company)s AS company_id, NULL::timestamp AS create_date,
+                   %(grade)s AS customer_grade,
+                   CASE WHEN s.id = a.stage_id AND a.active THEN a.n ELSE 0 END AS deal_count,
+                   CASE WHEN s.id = a.stage_id AND NOT a.active THEN a.n ELSE 0 END AS lost_count,
+                   a.n AS reached_count,
+                   CASE WHEN s.id != a.stage_id THEN a.n ELSE 0 END AS advanced_count,
+                   CASE WHEN s.id = a.stage_id AND a.active THEN a.amount ELSE 0 END AS amount,
+                   CASE WHEN s.id = a.stage_id AND a.active THEN a.weighted ELSE 0 END AS weighted_amount,
+                   NULL::numeric AS conversion_rate
+              FROM (SELECT %(group)s, count(*) AS n, sum(COALESCE(l.expected_revenue, 0)) AS amount,
+                           sum(COALESCE(l.prorated_revenue, 0)) AS weighted
+                      FROM crm_lead l
+                     WHERE l.type = 'opportunity' AND (l.active OR l.probability = 0)
+                  GROUP BY %(group)s) a
+              %(reached)s
+        """, user=outer["user_id"], company=outer["company_id"], grade=outer["customer_grade"],
+                   group=SQL(", ").join(group), reached=self._sfcn_reached_stages(SQL("a")))
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Sums by stage, team, salesperson, company or grade (the funnel report as it opens, the pivot's usual
+        rows, the 漏斗总览 sheet) are read from the aggregated form of the view (``_sfcn_aggregated_query``): at a
+        million deals the per-deal form expands every deal into its stages before summing (about 1 s), the
+        aggregated one sums the deals first. Anything else (a filter or a group on the creation date or on the deal,
+        another aggregate, HAVING) reads the per-deal form; both give the same figures (tested)."""
+        if isinstance(self.env.context.get(AGGREGATED_KEY), _Aggregated):
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        columns = self._sfcn_aggregable(domain, groupby, aggregates, having, order)
+        if columns is None:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        # a row of the per-deal form is one deal in one stage reached: its count is the sum of "reached"
+        specs = ["reached_count:sum" if spec == "__count" else spec for spec in aggregates]
+        rows = super(CrmLeadFunnelReport, self.with_context(**{AGGREGATED_KEY: _Aggregated(columns)}))._read_group(
+            domain, groupby, specs, having, offset, limit, order)
+        counts = {len(groupby) + i for i, spec in enumerate(aggregates) if spec == "__count"}
+        return [tuple((value or 0) if i in counts else value.with_env(self.env)
+                      if isinstance(value, models.BaseModel) else value for i, value in enumerate(row))
+                for row in rows]
+
+    @api.model
+    def _sfcn_aggregable(self, domain, groupby, aggregates, having, order):
+        """The columns of GROUPABLE the aggregated form must keep for this read (a tuple), or None when it cannot
+        answer it: every group, filter (record rules included) and order on the stage, the team or GROUPABLE,
+        every aggregate a sum of a measure or the count, no HAVING."""
+        if having:
+            return None
+        allowed = {"stage_id", "stage_sequence", "team_id", *GROUPABLE}
+        if any(spec not in allowed for spec in groupby):  # also a date granularity: "create_date:month"
+            return None
+        if any(spec != "__count" and not (spec.endswith(":sum") and spec[:-4] in MEASURES) for spec in aggregates):
+            return None
+        used = set(groupby)
+        for part in (order or "").split(","):
+            term = part.strip().split(" ")[0]
+            if term and (term == "__count" or term not in (*groupby, *aggregates)):
+                return None
+        rules = self.env["ir.rule"]._compute_domain(self._name, "read") or []
+        for leaf in [*domain, *rules]:
+            if isinstance(leaf, list | tuple) and len(leaf) == 3 and isinstance(leaf[0], str):
+                root = leaf[0].split(".", 1)[0]
+                if root not in allowed:
+                    return None
+                used.add(root)
+        return tuple(name for name in GROUPABLE if name in used)
 
     @api.model
     @api.readonly

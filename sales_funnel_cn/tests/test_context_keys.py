@@ -28,6 +28,9 @@ OTHER_READS = {
     ("models/sfcn_access.py", "guard_create"): "looks for default_<system field> keys, only to REFUSE them",
     ("models/crm_lead_gate.py", "_sfcn_override"): "a _GateOverride Python object set by the module's "
         "private methods (forced/mapped/historical moves), bound to deal ids and a stage: JSON cannot carry one",
+    ("report/crm_lead_funnel_report.py", "_table_query"): "an _Aggregated Python object set by the report's own "
+        "_read_group for one read it can answer from the aggregated form: JSON cannot carry one",
+    ("report/crm_lead_funnel_report.py", "_read_group"): "the same object: _read_group does not look for it twice",
 }
 
 

@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models.sfcn_batch import read_cursor
 from .common import SalesFunnelCommon
 
 
@@ -70,7 +71,7 @@ class TestLeadQualification(SalesFunnelCommon):
                 Lead.with_context(ir_cron_progress_id=progress.id, cron_id=cron.id) \
                     ._cron_recompute_date_dependent(batch_size=batch_size)
                 calls += 1
-                cursors.append(self.env["ir.config_parameter"].get_param("sales_funnel_cn.recompute_cursor"))
+                cursors.append(read_cursor(self.env, "sales_funnel_cn.recompute_cursor"))
                 self.assertLessEqual(progress.done, batch_size)
                 if not progress.remaining:
                     return calls, cursors
