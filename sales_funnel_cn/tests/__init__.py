@@ -10,8 +10,8 @@ from . import test_followup
 from . import test_followup_tour
 from . import test_foundation
 from . import test_funnel_export
-from . import test_funnel_report
 from . import test_funnel_plan
+from . import test_funnel_report
 from . import test_i18n
 from . import test_install
 from . import test_journey_aftersale
