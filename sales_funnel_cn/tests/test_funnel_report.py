@@ -5,8 +5,8 @@ from odoo.tests import tagged
 from ..report.crm_lead_funnel_report import AGGREGATED_KEY
 from .common import SalesFunnelCommon
 
-MEASURES = ["__count", "deal_count:sum", "lost_count:sum", "reached_count:sum", "advanced_count:sum", "amount:sum",
-            "weighted_amount:sum"]
+MEASURES = ("__count", "deal_count:sum", "lost_count:sum", "reached_count:sum", "advanced_count:sum", "amount:sum",
+            "weighted_amount:sum")
 
 
 @tagged("post_install", "-at_install")
@@ -42,6 +42,7 @@ class TestFunnelReportAggregated(SalesFunnelCommon):
         cls.env.invalidate_all()
 
     def _both(self, user, domain, groupby, aggregates=MEASURES):
+        aggregates = list(aggregates)
         Report = self.env["crm.lead.funnel.report"].with_user(user)
         cls = type(Report)
         with patch.object(cls, "_sfcn_aggregated_query", autospec=True,

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -79,7 +80,13 @@ class TestLeadQualification(SalesFunnelCommon):
                 self.assertLess(calls, 1000, "the cron never finished")
 
         batches = -(-len(dated) // 2)
-        calls, cursors = run_like_the_cron_runner(2)
+        registry_class = type(self.env.registry)
+        with patch.object(registry_class, "clear_cache", autospec=True) as clear_cache, \
+                patch.object(type(Lead), "search_count", autospec=True,
+                             side_effect=type(Lead).search_count) as search_count:
+            calls, cursors = run_like_the_cron_runner(2)
+        self.assertFalse(clear_cache.called, "the cursor is kept without clearing every cache of the registry")
+        self.assertEqual(search_count.call_count, 1, "the deals are counted once, when the sweep starts")
         self.assertEqual(calls, batches, "each call resumed after the previous batch")
         self.assertEqual(len(set(cursors)), len(cursors), "the stored cursor moved on every batch")
         self.assertTrue(cursors[-1].endswith(":done"))
