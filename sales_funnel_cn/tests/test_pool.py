@@ -396,6 +396,22 @@ class TestPool(SalesFunnelCommon):
         self.assertEqual(Lead._cron_pool_reclaim(batch_size=2), (0, 0))
         self.assertEqual(warned(), 3, "once per return date")
 
+    def test_warnings_follow_each_pools_lead(self):
+        """A pool that warns five days ahead warns a deal returning in four days (the warnings read the return
+        dates within the largest lead of the pools, not a fixed one); with two days ahead, not yet."""
+        self.pool.warning_days = 5
+        soon = self._held("Returns in four days", days_claimed=6, days_followup=6)
+        self.assertTrue(soon.pool_warning)
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead._cron_pool_reclaim(), (0, 0))
+        self.assertEqual(len(soon.activity_ids), 1)
+        self.assertEqual(soon.activity_ids.date_deadline, soon.date_reclaim.date())
+        self.pool.warning_days = 2
+        later = self._held("Also in four days", days_claimed=6, days_followup=6)
+        self.assertFalse(later.pool_warning)
+        self.assertEqual(Lead._cron_pool_reclaim(), (0, 0))
+        self.assertFalse(later.activity_ids)
+
     def test_warning_badge_filter_activity(self):
         soon = self._held("Soon", days_claimed=9, days_followup=9)
         later = self._held("Later", days_claimed=1, days_followup=1)
