@@ -137,8 +137,6 @@ class CrmLeadFunnelReport(models.Model):
         million deals the per-deal form expands every deal into its stages before summing (about 1 s), the
         aggregated one sums the deals first. Anything else (a filter or a group on the creation date or on the deal,
         another aggregate, HAVING) reads the per-deal form; both give the same figures (tested)."""
-        if isinstance(self.env.context.get(AGGREGATED_KEY), _Aggregated):
-            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         columns = self._sfcn_aggregable(domain, groupby, aggregates, having, order)
         if columns is None:
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)

@@ -30,7 +30,6 @@ OTHER_READS = {
         "private methods (forced/mapped/historical moves), bound to deal ids and a stage: JSON cannot carry one",
     ("report/crm_lead_funnel_report.py", "_table_query"): "an _Aggregated Python object set by the report's own "
         "_read_group for one read it can answer from the aggregated form: JSON cannot carry one",
-    ("report/crm_lead_funnel_report.py", "_read_group"): "the same object: _read_group does not look for it twice",
 }
 
 
