@@ -180,7 +180,8 @@ def test_stage_of_another_pipeline_refused(admin, rep, funnel, deal):
 def test_probability_not_inflated_by_client(admin, rep, funnel, deal):
     rep.execute("crm.lead", "write", [deal], {"probability": 98.08, "stage_id": funnel["ids"][0]})
     # the stage did not change: Odoo lets a rep edit the probability itself; moving sets the stage's
-    checks = admin.execute("crm.stage.check", "search", [("stage_id", "=", funnel["ids"][1])])
+    # the first stage's checks are asked when the deal moves on, with those of the stage it enters
+    checks = admin.execute("crm.stage.check", "search", [("stage_id", "in", funnel["ids"][:2])])
     rep.execute("crm.lead", "action_sfcn_qualify_and_move", [deal], funnel["ids"][1],
                 [{"check_id": c, "done": True} for c in checks])
     lead = admin.execute("crm.lead", "read", [deal], ["probability", "stage_id"])[0]
@@ -195,3 +196,68 @@ def test_demo_deals_answer_their_stage(admin, funnel):
     by_stage = {s["id"] for s in funnel["stages"]}
     assert deals and all(d["stage_id"][0] in by_stage for d in deals), "no demo deal off the funnel"
     assert not [d for d in deals if d["check_incomplete"]], "demo deals answer their stage's checks"
+
+
+@pytest.fixture(scope="module")
+def odoo_pipeline(admin):
+    """A team running Odoo's own pipeline (no template) and Odoo's won stage."""
+    team = admin.execute("crm.team", "search", [("funnel_template_id", "=", False)], limit=1)
+    won = admin.execute("crm.stage", "search", [("is_won", "=", True), ("team_id", "=", False)], limit=1)
+    assert team and won
+    return {"team": team[0], "won": won[0]}
+
+
+def test_historical_mark_not_set_through_defaults(admin, rep, funnel, deal):
+    """sfcn_historical answers every check it skips: a rep may not set it, neither in the values nor through a
+    default_ key of the context (which Odoo applies to create, copy, import and the form's save)."""
+    context = {"default_sfcn_historical": True}
+    vals = {"name": "默认历史", "type": "opportunity", "team_id": funnel["team"], "user_id": rep.uid,
+            "stage_id": funnel["ids"][-1]}
+    refused(lambda: rep.execute("crm.lead", "create", vals, context=context))
+    refused(lambda: rep.execute("crm.lead", "copy", [deal], default={"stage_id": funnel["ids"][-1]},
+                                context=context))
+    refused(lambda: rep.execute("crm.lead", "web_save", [], vals, specification={}, context=context))
+    result = rep.execute("crm.lead", "load", ["name", "type", "team_id/.id", "stage_id/.id"],
+                         [["默认历史", "opportunity", str(funnel["team"]), str(funnel["ids"][-1])]], context=context)
+    assert not result["ids"]
+    assert not admin.execute("crm.lead", "search", [("name", "in", ["默认历史", "对抗测试商机 (copy)"])],
+                             context={"active_test": False})
+
+
+def test_funnel_stage_only_on_its_team(admin, rep, funnel, odoo_pipeline, deal):
+    """A funnel's stages belong to their team: a deal of a team without a template (or of no team) cannot be put
+    on one, so it cannot be carried back to the funnel already won."""
+    rep.execute("crm.lead", "write", [deal], {"team_id": odoo_pipeline["team"]})  # mapped onto Odoo's stages
+    before = snapshot(admin, [deal])
+    refused(lambda: rep.execute("crm.lead", "write", [deal], {"stage_id": funnel["ids"][-1]}))
+    assert snapshot(admin, [deal]) == before
+    refused(lambda: rep.execute("crm.lead", "create", {
+        "name": "无团队漏斗阶段", "type": "opportunity", "team_id": False, "user_id": rep.uid,
+        "stage_id": funnel["ids"][4]}))
+    assert not admin.execute("crm.lead", "search", [("name", "=", "无团队漏斗阶段")], context={"active_test": False})
+
+
+def test_team_changed_by_crm_is_mapped_and_gated(admin, rep, funnel, odoo_pipeline, deal):
+    """crm recomputes the team of a deal turned back into a lead (from its salesperson's team): a deal won on
+    Odoo's pipeline and carried back to the funnel that way is mapped onto the funnel and gated, never left on a
+    stage the funnel does not show, nor moved on as if "backward"."""
+    rep.execute("crm.lead", "write", [deal], {"team_id": odoo_pipeline["team"]})
+    rep.execute("crm.lead", "write", [deal], {"stage_id": odoo_pipeline["won"]})  # Odoo's pipeline: no checks
+    before = snapshot(admin, [deal])
+    refused(lambda: rep.execute("crm.lead", "write", [deal], {"type": "lead"}), GATE_ERROR)
+    refused(lambda: rep.execute("crm.lead", "write", [deal], {"type": "lead", "stage_id": funnel["ids"][-1]}))
+    assert snapshot(admin, [deal]) == before
+    lead = admin.execute("crm.lead", "read", [deal], ["team_id", "stage_id"])[0]
+    assert (lead["team_id"][0], lead["stage_id"][0]) == (odoo_pipeline["team"], odoo_pipeline["won"])
+
+
+def test_answer_rows_keep_their_item_settings(admin, rep, funnel, deal):
+    """The rows a deal answers carry their item's settings (required, stage, order): a rep cannot rewrite them to
+    take the deal out of the 检查未完成 filter."""
+    rows = rep.execute("crm.lead.check", "search", [("lead_id", "=", deal)])
+    before = admin.execute("crm.lead.check", "read", rows, ["required", "stage_id", "stage_sequence", "sequence"])
+    for vals in ({"required": False}, {"stage_id": funnel["ids"][3]}, {"sequence": 99}, {"stage_sequence": 0}):
+        refused(lambda v=vals: rep.execute("crm.lead.check", "write", rows, v), "odoo.exceptions.UserError")
+    assert admin.execute("crm.lead.check", "read", rows,
+                         ["required", "stage_id", "stage_sequence", "sequence"]) == before
+    assert admin.execute("crm.lead", "search_count", [("id", "=", deal), ("check_incomplete", "=", True)]) == 1

@@ -49,15 +49,15 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("sfcn_historical") for vals in vals_list):
-            self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
-                                                "checklist."))
         stages = self.env["crm.stage"]
         for vals in vals_list:
             stage = stages.browse(vals.get("stage_id") or [])
             if stage.fixed_probability and not stage.is_won:
                 vals["probability"] = stage.stage_probability
         leads = super().create(vals_list)
+        if leads.filtered("sfcn_historical"):  # set by the values, a default_ context key or a saved default
+            self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
+                                                "checklist."))
         by_stage = {}
         for lead in leads.filtered("stage_id"):
             by_stage.setdefault(lead.stage_id, self.browse())
@@ -76,11 +76,54 @@ class CrmLead(models.Model):
             leads.filtered(lambda lead: lead.id in historical)._sfcn_mark_historical(historical)
         return leads
 
-    def write(self, vals):
+    # super().write is called by _sfcn_write_gated
+    def write(self, vals):  # pylint: disable=method-required-super
         if "sfcn_historical" in vals:
             self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
                                                 "checklist."))
         override = self._sfcn_override()
+        teams_before = self._sfcn_teams_before(vals, override)
+        res = self._sfcn_write_gated(vals, override)
+        if teams_before:
+            self._sfcn_follow_team_change(teams_before)
+        return res
+
+    def _sfcn_teams_before(self, vals, override):
+        """{deal id: team id} before a write that may change the deals' team without naming it (crm computes
+        the team from the salesperson and the type: a deal turned back into a lead, a new salesperson), so
+        _sfcn_follow_team_change can map the deals whose stage the new team's pipeline does not show."""
+        if "team_id" in vals or (override and override.kind == "mapped"):
+            return None
+        depends = {path.split(".")[0] for path in self.pool.field_depends[self._fields["team_id"]]}
+        # crm keeps the team of a deal whose salesperson is removed (and the pool protects it)
+        if not any(name in vals for name in depends - {"user_id"}) and not vals.get("user_id"):
+            return None
+        return {lead.id: lead.team_id.id for lead in self}
+
+    def _sfcn_follow_team_change(self, teams_before):
+        """Deals whose team changed as a side effect of a write, onto a stage the new team's pipeline does not
+        show (a team running a template, or a funnel stage left on another team), are mapped as a change of
+        team is: the stage of nearest probability, logged, gated like a deal entering the pipeline there when a
+        salesperson's own write caused it. Teams without a template keep Odoo's behaviour."""
+        config = self.env["crm.stage"]._sfcn_gate_config()
+        moved = {}
+        for lead in self:
+            tid = lead.team_id.id
+            if tid == teams_before.get(lead.id) or not lead.stage_id:
+                continue
+            entry = config.by_id.get(lead.stage_id.id)
+            own = config.pipeline(tid)[1]
+            if lead.stage_id.id not in config.pipeline_ids(tid) and (own or (entry and entry.template_id)):
+                moved.setdefault(tid, self.browse())
+                moved[tid] |= lead
+        gate = not self.env.su
+        for tid, leads in moved.items():
+            leads._sfcn_move_stage_mapped(config.pipeline(tid)[0], self.env._("Sales team changed"),
+                                          gate_team=tid if gate else None)
+
+    # pylint: disable=super-method-mismatch
+    def _sfcn_write_gated(self, vals, override):
+        """The write, with the change of team mapped and a change of stage through the gate."""
         if "team_id" in vals and not (override and override.kind == "mapped"):
             res = self._sfcn_switch_team(vals)
             if res is not None:
@@ -113,6 +156,7 @@ class CrmLead(models.Model):
         else:
             moving._sfcn_log_gate_moves(skipped, override)
         return res
+    # pylint: enable=super-method-mismatch
 
     def _handle_won_lost(self, vals):
         """crm counts wins and losses for its predictive scoring (crm.lead.scoring.frequency) and looks the won
@@ -164,7 +208,10 @@ class CrmLead(models.Model):
     def _sfcn_gated_stages(self, pipeline, old_key, new_key):
         """Stages of a pipeline whose checks a move from old_key (None: a new deal, entering at the
         pipeline's first stage) to new_key must satisfy: entry criteria of every stage entered or skipped,
-        exit criteria of every stage left or skipped. Backward moves: none."""
+        exit criteria of every stage left or skipped. Backward moves: none.
+
+        A deal is created at the first stage before anyone could answer that stage's checks: they are asked
+        when it moves on from there (or is created further on), so no stage's entry criteria go unchecked."""
         first = pipeline[0].key if pipeline else None
         low = first if old_key is None else old_key
         if low is None or new_key <= low:
@@ -173,7 +220,7 @@ class CrmLead(models.Model):
         for s in pipeline:
             if s.gate_mode == "off":
                 continue
-            if s.gate_timing == "entry" and low < s.key <= new_key:
+            if s.gate_timing == "entry" and (low < s.key <= new_key or s.key == low == first):
                 gated.append(s)
             elif s.gate_timing == "exit" and not s.is_won and low <= s.key < new_key:
                 gated.append(s)
@@ -192,6 +239,16 @@ class CrmLead(models.Model):
             return {}
         answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
         return self._sfcn_gate_verdict(new_stage, plan, answers, override)
+
+    def _sfcn_raise_foreign_stage(self, stage, team_id):
+        team = self.env["crm.team"].browse(team_id)
+        if not team:
+            raise UserError(self.env._(
+                "The stage %(stage)s belongs to the funnel of another sales team: set the deal's sales team first.",
+                stage=stage.display_name))
+        raise UserError(self.env._(
+            "The stage %(stage)s is not in the pipeline of the sales team %(team)s.",
+            stage=stage.display_name, team=team.display_name))
 
     def _sfcn_gate_hold(self, plan, override):
         """[(lead id, check id)] of the plan whose missing answer refuses the move: a block gate's, and a warn
@@ -233,13 +290,15 @@ class CrmLead(models.Model):
         for lead in self:
             tid = team_id if team_id is not None else lead.team_id.id
             pipeline, own = config.pipeline(tid)
-            if own and not any(s.id == new_stage.id for s in pipeline):
-                raise UserError(self.env._(
-                    "The stage %(stage)s is not in the pipeline of the sales team %(team)s.",
-                    stage=new_stage.display_name, team=self.env["crm.team"].browse(tid).display_name))
+            in_pipeline = config.pipeline_ids(tid)
+            # a team running a template uses its funnel's stages only, and a funnel's stages belong to their team
+            if new_stage.id not in in_pipeline and (own or (target and target.template_id)):
+                self._sfcn_raise_foreign_stage(new_stage, tid)
             if target is None:
                 continue
-            old_key = None if from_start or not lead.stage_id else config.key(lead.stage_id)
+            # a deal on a stage its pipeline does not show (e.g. left there by a change of team) enters the
+            # pipeline: gated from its start, never "backward"
+            old_key = None if from_start or lead.stage_id.id not in in_pipeline else config.key(lead.stage_id)
             gated = self._sfcn_gated_stages(pipeline, old_key, new_key)
             items = [(s, e) for s in gated for e in items_by_stage.get(s.id, ()) if e.required]
             if items:

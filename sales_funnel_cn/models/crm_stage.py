@@ -22,7 +22,7 @@ class GateConfig:
     {stage id: (CheckEntry, ...)} of the active items; templates: {team id: funnel template id}; won_ids: the
     ids of the won stages."""
 
-    __slots__ = ("_pipelines", "by_id", "checks_by_stage", "stages", "templates", "won_ids")
+    __slots__ = ("_pipeline_ids", "_pipelines", "by_id", "checks_by_stage", "stages", "templates", "won_ids")
 
     def __init__(self, stages, checks, templates):
         self.stages = stages
@@ -34,6 +34,7 @@ class GateConfig:
         self.checks_by_stage = {stage_id: tuple(entries) for stage_id, entries in by_stage.items()}
         self.templates = templates
         self._pipelines = {}
+        self._pipeline_ids = {}
 
     def pipeline(self, team_id):
         """(stage entries of a team's pipeline in stage order, whether the team runs a funnel template).
@@ -51,6 +52,14 @@ class GateConfig:
                 result = tuple(s for s in self.stages if not s.team_id or s.team_id == team_id), False
             self._pipelines[team_id] = result  # idempotent: concurrent requests store the same value
         return result
+
+    def pipeline_ids(self, team_id):
+        """The ids of the stages of a team's pipeline (a frozenset, cached as the pipeline is)."""
+        team_id = team_id or False
+        ids = self._pipeline_ids.get(team_id)
+        if ids is None:
+            ids = self._pipeline_ids[team_id] = frozenset(s.id for s in self.pipeline(team_id)[0])
+        return ids
 
     def key(self, stage):
         """The stage's position (sequence, id) in every pipeline (from the cache for a known stage)."""

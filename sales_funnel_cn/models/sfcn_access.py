@@ -39,6 +39,7 @@ SYSTEM_FIELDS = {
     "crm.lead.check": {
         "checked by / on": ("user_id", "date", "needs_reconfirm"),
         "answer identity": ("lead_id", "check_id"),
+        "copied from the checklist item": ("required", "stage_id", "stage_sequence", "sequence"),
     },
 }
 # fields of SYSTEM_FIELDS a create may set (a new answer names its deal and check)

@@ -16,7 +16,7 @@ class TestCustomerLevel(SalesFunnelCommon):
         cls.company = cls.env["res.partner"].create({"name": "常州层次测试有限公司", "is_company": True})
         cls.contact = cls.env["res.partner"].create({"name": "李工", "parent_id": cls.company.id})
         cls.open_stages = cls.stages.filtered(lambda s: not s.is_won).sorted("sequence")
-        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True), ("team_id", "=", False)], limit=1)
         cls.visit = cls.env.ref("sales_funnel_cn.followup_channel_visit")
         cls.wechat = cls.env.ref("sales_funnel_cn.followup_channel_wechat")
 

@@ -19,7 +19,7 @@ class TestFirstHour(SalesFunnelCommon):
         cls.Outcome = cls.env["crm.call.outcome"]
         cls.env["crm.phone.suppression"].search([]).write({"active": False})
         cls.open_stage = cls.stages.filtered(lambda s: not s.is_won).sorted("sequence")[:1]
-        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True), ("team_id", "=", False)], limit=1)
 
     def _arch(self, xmlid, view_type):
         view = self.env.ref(xmlid)

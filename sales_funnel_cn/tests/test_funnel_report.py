@@ -21,7 +21,7 @@ class TestFunnelReportAggregated(SalesFunnelCommon):
         Stage = cls.env["crm.stage"]
         cls.open_stages = Stage.search([("team_id", "in", [False, cls.team.id]), ("is_won", "=", False)],
                                        order="sequence, id")
-        cls.won_stage = Stage.search([("is_won", "=", True)], order="sequence, id", limit=1)
+        cls.won_stage = Stage.search([("is_won", "=", True), ("team_id", "=", False)], order="sequence, id", limit=1)
         cls.template_team = cls.env["crm.team"].create({"name": "SFCN Template Team", "user_id": cls.manager.id})
         cls.template_stages = cls.env.ref("sales_funnel_cn.funnel_template_b2b").action_apply(cls.template_team)
         grades = ["A", "B", "C", False]

@@ -88,7 +88,7 @@ class TestPool(SalesFunnelCommon):
         self.assertEqual(deals[0].user_id, self.rep)
 
     def test_cap_counts_won_setting(self):
-        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True), ("team_id", "=", False)], limit=1)
         for i in range(3):
             self._held(f"Won {i}", stage_id=won_stage.id, probability=100)
         deal = self._pooled()
@@ -276,7 +276,7 @@ class TestPool(SalesFunnelCommon):
     def test_reclaim_exemptions(self):
         locked = self._held("Locked", days_claimed=40, days_followup=20)
         locked.write({"pool_locked": True, "pool_lock_reason": "Strategic account"})
-        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True), ("team_id", "=", False)], limit=1)
         won = self._held("Won", days_claimed=40, days_followup=20, stage_id=won_stage.id)
         decision = self._held("Decision", days_claimed=40, days_followup=20,
                               date_deadline=fields.Date.today() + timedelta(days=5))

@@ -23,8 +23,12 @@ class TestStageGate(SalesFunnelCommon):
         cls.intent_checks = cls.s_intent.check_ids
         cls.proposal_checks = cls.s_proposal.check_ids
 
-    def _deal(self, name="门禁商机", **vals):
-        return self._new_deal(name, stage_id=self.s_intent.id, **vals)
+    def _deal(self, name="门禁商机", qualified=True, **vals):
+        """A deal at 意向; qualified: its 意向 checks ticked (asked when it moves on from the first stage)."""
+        deal = self._new_deal(name, stage_id=self.s_intent.id, **vals)
+        if qualified:
+            self._tick(deal, self.intent_checks)
+        return deal
 
     def _tick(self, deal, checks, user=None):
         answers = deal.check_ids.filtered(lambda c: c.check_id in checks)
@@ -101,12 +105,32 @@ class TestStageGate(SalesFunnelCommon):
         self.assertIsNotNone(deal.automated_probability)
 
     # ------------------------------------------------------------------ block gate
+    def test_first_stage_checks_asked_when_the_deal_moves_on(self):
+        """A deal is created at 意向 before anyone could answer 意向's checks: they are asked when it moves on
+        (with those of the stage it enters), so 意向's requirements are enforced like any stage's."""
+        deal = self._deal(qualified=False)
+        self._tick(deal, self.proposal_checks)
+        with self.assertRaises(StageGateError) as err:
+            deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertIn(self.intent_checks[0].name, str(err.exception))
+        self.assertNotIn(self.proposal_checks[0].name, str(err.exception))
+        self.assertEqual(deal.stage_id, self.s_intent)
+        self._tick(deal, self.intent_checks)
+        deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
+        self.assertEqual(deal.stage_id, self.s_proposal)
+        # once past it, 意向 is not asked again: a move from 方案 asks 测试's checks only
+        deal.check_ids.filtered(lambda c: c.check_id in self.intent_checks).with_user(self.rep).write(
+            {"done": False})
+        self._tick(deal, self.s_test.check_ids)
+        deal.with_user(self.rep).write({"stage_id": self.s_test.id})
+        self.assertEqual(deal.stage_id, self.s_test)
+
     def test_block_rpc_write_as_salesman(self):
-        """Entry criteria: to enter 方案 its own checks must hold (not those of 意向, which are the deal's
-        description while it is there)."""
-        deal = self._deal()
+        """Entry criteria: to enter 方案 its own checks must hold (and 意向's, the first stage's, ticked here)."""
+        deal = self._deal(qualified=False)
         self.assertEqual(len(deal.check_ids), 6, "a deal lists its stage's checks and those of the next stage")
         self.assertTrue(deal.check_incomplete)
+        self._tick(deal, self.intent_checks)
         self._tick(deal, self.proposal_checks[:2])
         with self.assertRaises(UserError) as err:
             deal.with_user(self.rep).write({"stage_id": self.s_proposal.id})
@@ -219,7 +243,7 @@ class TestStageGate(SalesFunnelCommon):
 
     # ------------------------------------------------------------------ audit trail
     def test_audit_trail_keeps_every_tick(self):
-        deal = self._deal()
+        deal = self._deal(qualified=False)
         answer = deal.check_ids[0].with_user(self.rep)
         answer.write({"done": True, "note": "客户邮件确认"})
         self.assertEqual(answer.user_id, self.rep)
@@ -291,7 +315,7 @@ class TestStageGate(SalesFunnelCommon):
         self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "crm.lead"), ("res_id", "=", paused.id)]))
 
     def test_checklist_incomplete_filter(self):
-        done, todo = self._deal("完成"), self._deal("未完成")
+        done, todo = self._deal("完成", qualified=False), self._deal("未完成", qualified=False)
         self._tick(done, self.intent_checks)
         found = self.env["crm.lead"].search([("check_incomplete", "=", True), ("team_id", "=", self.team.id)])
         self.assertEqual(found, todo)
@@ -436,7 +460,7 @@ class TestStageGate(SalesFunnelCommon):
     def test_stale_default_limit_from_settings(self):
         self.env.company.sfcn_default_stage_max_days = 5
         self.s_proposal.max_days = 0
-        deal = self._new_deal("默认时限", stage_id=self.s_intent.id)
+        deal = self._deal("默认时限")
         self._tick(deal, self.proposal_checks)
         deal.stage_id = self.s_proposal
         deal.date_last_stage_update = fields.Datetime.now() - timedelta(days=6)

@@ -19,6 +19,8 @@ class TestStageGateTour(HttpCase):
         deal = self.env["crm.lead"].create({
             "name": "门禁巡检商机", "type": "opportunity", "team_id": team.id, "user_id": rep.id,
             "stage_id": stages[0].id})
+        # qualified at 意向, the first stage (whose checks are asked when the deal moves on)
+        deal.check_ids.filtered(lambda c: c.stage_id == stages[0]).write({"done": True})
         self.start_tour("/odoo", "sales_funnel_cn_stage_gate", login="sfcn_tour_rep")
         self.env.invalidate_all()
         self.assertEqual(deal.stage_id, stages[5], "won through the dialog")
