@@ -35,7 +35,9 @@ class CrmLead(models.Model):
         copy the hidden phone and e-mail onto a deal of his): he claims the pooled deal instead."""
         partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
         if partner_ids:
-            self.env["res.partner"].browse(partner_ids)._sfcn_check_not_masked()
+            partners = self.env["res.partner"].browse(partner_ids)
+            # a contact of a pooled customer's company reaches the company too (a deal of it unmasks the company)
+            (partners | partners.sudo().commercial_partner_id.with_env(self.env))._sfcn_check_not_masked()
 
     def onchange(self, values, field_names, fields_spec):
         """The form's onchange returns the values of a pooled deal, or copies its customer's phone and e-mail:

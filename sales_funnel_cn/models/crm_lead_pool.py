@@ -174,9 +174,12 @@ class CrmLead(models.Model):
     def write(self, vals):
         self._pool_check_write(vals)
         if "user_id" not in vals:
+            counted = self._pool_counted() if vals.get("active") or "stage_id" in vals else None
             result = super().write(vals)
             if vals.get("active") is False or "stage_id" in vals:
                 self._pool_close_history_on_outcome()
+            if counted is not None:
+                self._pool_check_reopened(counted)
             return result
         # a salesperson change through write(): only a manager (or sudo) gets here (_pool_check_write)
         return self._pool_write_owner(vals)

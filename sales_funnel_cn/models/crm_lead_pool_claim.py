@@ -11,7 +11,6 @@ from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 from .sfcn_access import is_trusted
-from .sfcn_dates import local_period_utc
 
 
 class CrmLead(models.Model):
@@ -35,8 +34,10 @@ class CrmLead(models.Model):
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "success", "message": message, "sticky": False, "next": following}}
 
-    def _pool_user_day_start(self, user):
-        return local_period_utc(user.tz)[0]
+    def _pool_claim_window_start(self):
+        """The daily claim cap counts the claims of the last 24 hours: a window no one can move (a day in the
+        claimer's time zone would restart whenever he changed his own time zone)."""
+        return fields.Datetime.now() - timedelta(days=1)
 
     def _pool_take(self, user, mode="claim", override=False):
         """Give these pooled deals to ``user``: all or nothing, race-free.
@@ -115,10 +116,7 @@ class CrmLead(models.Model):
     def _pool_check_caps(self, user, mode, override):
         leads = self
         pool = leads.pool_id.sorted("holding_cap")[:1]
-        domain = [("user_id", "=", user.id), ("active", "=", True)]
-        if not pool.cap_counts_won:
-            domain += [("probability", "<", 100)]
-        held = self.env["crm.lead"].sudo().search_count(domain)
+        held = self.env["crm.lead"]._pool_held_count(user, pool)
         if held + len(leads) > pool.holding_cap and not override:
             if mode == "claim":
                 raise UserError(self.env._(
@@ -131,12 +129,85 @@ class CrmLead(models.Model):
         if mode == "claim":
             claimed_today = self.env["crm.pool.history"].sudo().search_count([
                 ("user_id", "=", user.id), ("start_reason", "=", "claimed"),
-                ("date_start", ">=", self._pool_user_day_start(user))])
+                ("date_start", ">=", self._pool_claim_window_start())])
             if claimed_today + len(leads) > pool.daily_claim_cap:
                 raise UserError(self.env._(
-                    "Daily claim cap: you claimed %(done)s deals today; %(count)s more would exceed the daily "
-                    "cap of %(cap)s.", done=claimed_today, count=len(leads), cap=pool.daily_claim_cap))
+                    "Daily claim cap: you claimed %(done)s deals in the last 24 hours; %(count)s more would exceed "
+                    "the daily cap of %(cap)s.", done=claimed_today, count=len(leads), cap=pool.daily_claim_cap))
         return pool, held
+
+    def _pool_held_count(self, user, pool):
+        """The deals a salesperson holds against a pool's cap: active, and not won unless the pool counts won
+        deals (a won stage, not a probability the salesperson can type)."""
+        domain = [("user_id", "=", user.id), ("active", "=", True)]
+        if not pool.cap_counts_won:
+            domain.append(("stage_id.is_won", "=", False))
+        return self.env["crm.lead"].sudo().with_context(active_test=False).search_count(domain)
+
+    def _pool_counted(self):
+        """{deal id: whether it counts against its holder's cap} (active, not won), from the caches."""
+        won = self.env["crm.stage"]._sfcn_gate_config().won_ids
+        return {lead.id: bool(lead.user_id and lead.active and lead.stage_id.id not in won) for lead in self}
+
+    def _pool_check_reopened(self, counted_before):
+        """A salesperson's write that makes deals count again (restored from the archive, moved back from a won
+        stage) must keep him within his pool's holding cap: archiving a deal to claim another, then restoring it,
+        would hold more than the cap. Trusted code and managers are not limited (a manager's assignment may
+        override the cap)."""
+        counted = self._pool_counted()
+        reopened = self.filtered(lambda lead: counted[lead.id] and not counted_before.get(lead.id))
+        if not reopened or is_trusted(self.env):
+            return
+        for user in reopened.user_id:
+            mine = reopened.filtered(lambda lead, u=user: lead.user_id == u)
+            pool = mine.pool_id.sorted("holding_cap")[:1]
+            if pool and self._pool_held_count(user, pool) > pool.holding_cap:
+                raise UserError(self.env._(
+                    "Holding cap: %(user)s would hold more than %(cap)s open deals. Release a deal first.",
+                    user=user.name, cap=pool.holding_cap))
+
+    def copy(self, default=None):
+        """A deal of the public pool is claimed before it is duplicated: a copy would show its contact details
+        and start without the cool-down and claim delay the pool keeps on the original."""
+        if self._pool_masked_ids() and not is_trusted(self.env):
+            raise UserError(self.env._("%(deal)s is in the public pool: claim it before you duplicate it.",
+                                       deal=self[:1].display_name))
+        return super().copy(default=default)
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """A merge keeps one deal and deletes the others, so a salesperson's merge takes nothing he could not take
+        otherwise: not another salesperson's deal, and a deal of the public pool only as a claim would (member of
+        the pool, no cool-down or claim delay running, within the holding and daily caps). What the deleted deals
+        recorded (stage history, calls, holding history, follow-ups, checklist answers and their audit trail)
+        moves to the deal kept, as crm moves their messages and attachments."""
+        if not is_trusted(self.env):
+            user = self.env.user
+            if any(lead.user_id and lead.user_id != user for lead in self):
+                raise UserError(self.env._("You can only merge your own deals and deals of the public pool: ask a "
+                                           "sales manager to merge deals of other salespeople."))
+            pooled = self.browse(sorted(self._pool_masked_ids())).sudo().with_context(active_test=False)
+            if pooled:
+                pooled._pool_check_claimable(user, "claim")
+                pooled._pool_check_caps(user, "claim", False)
+        return super()._merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink,
+                                          max_length=max_length)
+
+    def _merge_dependences(self, opportunities):
+        result = super()._merge_dependences(opportunities)
+        head = self.sudo()
+        tails = opportunities.sudo().with_context(active_test=False)
+        for model in ("crm.lead.stage.history", "crm.call.log", "crm.pool.history", "crm.followup"):
+            head.env[model].with_context(active_test=False).search([("lead_id", "in", tails.ids)]).write(
+                {"lead_id": head.id})
+        kept = {row.check_id.id: row for row in head.check_ids}
+        for row in tails.check_ids:
+            target = kept.get(row.check_id.id)
+            if target:
+                row.log_ids.write({"lead_check_id": target.id, "lead_id": head.id})
+            else:
+                row.write({"lead_id": head.id})
+                row.log_ids.write({"lead_id": head.id})
+        return result
 
     def _pool_assign(self, user, override=False):
         if not self.env.user._sfcn_is_sales_manager() and not all(

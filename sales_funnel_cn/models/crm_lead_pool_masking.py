@@ -12,10 +12,11 @@ from .sfcn_masking import mask_read
 from .sfcn_masking import strip_masked_order
 from .sfcn_masking import touches_masked
 
+# email_domain_criterion: crm keeps the whole address there for free mail providers (qq.com, 163.com, gmail.com)
 MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc",
-                 "call_phone", "call_suppression_note")
+                 "email_domain_criterion", "call_phone", "call_suppression_note")
 # fields a search, a grouping or a sort could reveal masked contact details through
-MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion")
+MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search")
 
 
 class CrmLead(models.Model):

@@ -1,3 +1,4 @@
+from odoo import SUPERUSER_ID
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -39,12 +40,14 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard_create(self, vals_list)
+        self._sfcn_check_parents(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         changes = guard_write(self, vals)
         if not is_trusted(self.env) and {"phone", "mobile", "email"} & set(vals):
             self._sfcn_check_not_masked()
+        self._sfcn_check_parents([vals])
         result = super().write(vals)
         log_corrections(self, changes)
         return result
@@ -71,6 +74,13 @@ class ResPartner(models.Model):
         return set(self.sudo().with_context(active_test=False)._search(
             [("id", "in", ids), *self._sfcn_masked_domain()]))
 
+    def _sfcn_check_parents(self, vals_list):
+        """A salesperson does not add a contact under the company of a pooled deal (a deal of that contact would
+        then show him the company's hidden details): he claims the pooled deal first."""
+        parents = {vals["parent_id"] for vals in vals_list if vals.get("parent_id")}
+        if parents and not is_trusted(self.env):
+            self.browse(parents)._sfcn_check_not_masked()
+
     def _sfcn_check_not_masked(self):
         masked = self.browse(self._sfcn_masked_ids())
         if masked:
@@ -89,8 +99,10 @@ class ResPartner(models.Model):
     @api.depends_context("show_email", "uid")
     def _compute_display_name(self):
         result = super()._compute_display_name()
-        if self.env.context.get("show_email"):
-            masked = self._sfcn_masked_ids()
+        if self.env.context.get("show_email") and self.env.uid != SUPERUSER_ID:
+            # Odoo computes a many2one's display name as superuser for the same user (sudo keeps the uid): masked
+            # for that user all the same, whatever record or grouping the name is read through
+            masked = self.sudo(False)._sfcn_masked_ids()
             for partner in self:
                 if partner.id in masked and partner.email:
                     partner.display_name = partner.display_name.replace(partner.email, mask_contact(partner.email))

@@ -1,10 +1,12 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import Command
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -531,3 +533,19 @@ class TestPool(SalesFunnelCommon):
         preview = self.env["crm.lead"].action_pool_reclaim_preview()
         self.assertEqual(preview["domain"], [("id", "in", due.ids)])
         self.assertEqual(self.env["crm.lead"]._cron_pool_reclaim(batch_size=10), (1, 0))
+
+    def test_merge_takes_only_what_a_claim_would(self):
+        """A merge deletes all deals but one: a salesperson who sees every lead ("all leads", not a manager) may
+        not merge a colleague's deal into his, and a pooled deal only as a claim would (cool-down, caps)."""
+        seer = new_test_user(self.env, login="sfcn_all_leads", name="All Leads",
+                             groups="base.group_user,sales_team.group_sale_salesman_all_leads")
+        self.team.crm_team_member_ids = [Command.create({"user_id": seer.id})]
+        mine, colleague = self._held("Mine", user=seer), self._held("Colleague's")
+        with self.assertRaisesRegex(UserError, "merge"):
+            (mine | colleague).with_user(seer).merge_opportunity()
+        self.assertTrue(colleague.exists())
+        pooled = self._pooled("Released by me")
+        pooled.write({"pool_previous_user_id": seer.id})
+        with self.assertRaisesRegex(UserError, "Cool-down"):
+            (mine | pooled).with_user(seer).merge_opportunity()
+        self.assertTrue(pooled.exists())
