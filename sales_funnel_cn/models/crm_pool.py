@@ -37,7 +37,7 @@ class CrmPool(models.Model):
         default=2, help="Warn the rep this many days before a deal returns to the pool.", tracking=True)
     holding_cap = fields.Integer(default=100, help="Open deals a rep may hold at most.", tracking=True)
     cap_counts_won = fields.Boolean("Won Deals Count Toward the Cap", default=False, tracking=True)
-    daily_claim_cap = fields.Integer(default=20, help="Deals a rep may claim per day.", tracking=True)
+    daily_claim_cap = fields.Integer(default=20, help="Deals a rep may claim in any 24 hours.", tracking=True)
     cooldown_days = fields.Integer(
         "Cool-down Days", default=7,
         help="The previous owner may not claim the deal back for this many days.", tracking=True)
