@@ -548,3 +548,45 @@ def test_daily_claim_cap_not_moved_by_time_zone(admin, rep, world):
     finally:
         admin.execute("crm.pool", "write", [world["pool"]], {"daily_claim_cap": 1000})
         admin.execute("res.users", "write", [rep.uid], {"tz": tz})
+
+
+def test_mail_side_channels_masked(admin, rep, world):
+    """mail's own channels around a pooled deal: its followers, a mail its customer sent, text searches of the
+    chatter and the activity report, an invitation or a mail to the customer."""
+    pooled, contact = world["pooled"], world["contact"]
+    admin.execute("crm.lead", "message_subscribe", [pooled], partner_ids=[contact])
+    admin.execute("crm.lead", "message_post", [pooled], body=f"来自客户的邮件 {PHONE}", email_from=EMAIL,
+                  message_type="email", subtype_xmlid="mail.mt_comment")
+    followers = rep.execute("mail.followers", "search_read", [("res_model", "=", "crm.lead"), ("res_id", "=", pooled)],
+                            fields=["email", "partner_id"])
+    assert followers and all(masked(f["email"]) for f in followers), followers
+    assert not rep.execute("mail.followers", "search_count", [("email", "=", EMAIL)])
+    messages = rep.execute("mail.message", "search_read", [("model", "=", "crm.lead"), ("res_id", "=", pooled)],
+                           fields=["email_from", "reply_to", "body"])
+    assert messages and all(masked(m["email_from"]) and masked(m["body"]) for m in messages), messages
+    assert not rep.execute("mail.message", "search_count", [
+        ("model", "=", "crm.lead"), ("res_id", "=", pooled), ("body", "ilike", PHONE)])
+    assert not rep.execute("mail.message", "search_count", [("email_from", "ilike", EMAIL)])
+    assert pooled not in rep.execute("crm.lead", "search", [("message_ids.body", "ilike", PHONE)])
+    # the activity report quotes done activities
+    activity = admin.execute("mail.activity", "create", {
+        "res_model_id": admin.execute("ir.model", "search", [("model", "=", "crm.lead")])[0], "res_id": pooled,
+        "summary": "回电", "note": f"拨打 {PHONE}", "user_id": 2})
+    admin.execute("mail.activity", "action_feedback", [activity], feedback=f"已拨打 {PHONE}")
+    rows = rep.execute("crm.activity.report", "search_read", [("lead_id", "=", pooled)], fields=["body"])
+    assert rows and all(masked(r["body"]) for r in rows), rows
+    assert not rep.execute("crm.activity.report", "search_count", [("body", "ilike", PHONE)])
+    # no invitation and no mail to the pooled customer
+    start = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    stop = (datetime.now() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    refused(lambda: rep.execute("calendar.event", "create", {
+        "name": f"拜访 {TAG}", "start": start, "stop": stop, "partner_ids": [(4, contact)]}), match="public pool")
+    mine = rep.execute("res.partner", "create", {"name": f"我的客户 {TAG}"})
+    refused(lambda: rep.execute("res.partner", "message_post", [mine], body="hello", partner_ids=[contact]),
+            match="public pool")
+    composer = rep.execute("mail.compose.message", "create", {
+        "model": "crm.lead", "res_ids": str([pooled]), "composition_mode": "mass_mail", "subject": "您好",
+        "body": "<p>您好</p>"})
+    sent = admin.execute("mail.mail", "search_count", [])
+    refused(lambda: rep.execute("mail.compose.message", "action_send_mail", [composer]), match="public pool")
+    assert admin.execute("mail.mail", "search_count", []) == sent

@@ -2,6 +2,8 @@
 from . import sfcn_guarded_mixin
 
 # isort: split
+from . import calendar_attendee
+from . import calendar_event
 from . import crm_call_log
 from . import crm_call_log_level
 from . import crm_call_outcome
@@ -57,7 +59,10 @@ from . import crm_team_journey
 from . import crm_won_reason
 from . import ir_module_module
 from . import mail_activity
+from . import mail_compose_message
+from . import mail_followers
 from . import mail_message
+from . import mail_thread
 from . import res_company
 from . import res_company_journey
 from . import res_config_settings

@@ -11,6 +11,7 @@ from .sfcn_masking import guard_domain
 from .sfcn_masking import mask_read
 from .sfcn_masking import strip_masked_order
 from .sfcn_masking import touches_masked
+from .sfcn_masking import viewer
 
 # email_domain_criterion: crm keeps the whole address there for free mail providers (qq.com, 163.com, gmail.com)
 MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc",
@@ -36,7 +37,8 @@ class CrmLead(models.Model):
         return masked
 
     def _read_format(self, fnames, load="_classic_read"):
-        return mask_read(super()._read_format(fnames, load=load), fnames, MASKED_FIELDS, self._pool_masked_ids)
+        return mask_read(super()._read_format(fnames, load=load), fnames, MASKED_FIELDS,
+                         viewer(self)._pool_masked_ids)
 
     def _pool_unmasked_domain(self):
         """Deals whose contact details the current user sees unmasked (owned, pool-less or pools they administer)."""

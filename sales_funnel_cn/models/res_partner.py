@@ -15,6 +15,7 @@ from .sfcn_masking import mask_contact
 from .sfcn_masking import mask_read
 from .sfcn_masking import strip_masked_order
 from .sfcn_masking import touches_masked
+from .sfcn_masking import viewer
 
 # A customer of a deal in the public pool: Odoo copied the deal's phone and e-mail onto the contact (and its
 # company). A salesperson who sees the deal masked sees these masked on the contact too, on every read path.
@@ -88,9 +89,15 @@ class ResPartner(models.Model):
                 "%(customer)s is the customer of a deal in the public pool: claim the deal to work with "
                 "this customer.", customer=masked[0].sudo().display_name))
 
+    def _message_get_suggested_recipients(self):
+        """The chatter's suggested recipients carry the customer's e-mail: none on a masked customer's form."""
+        if viewer(self)._sfcn_masked_ids():
+            return []
+        return super()._message_get_suggested_recipients()
+
     def _read_format(self, fnames, load="_classic_read"):
         return mask_read(super()._read_format(fnames, load=load), fnames, PARTNER_MASKED_FIELDS,
-                         self._sfcn_masked_ids)
+                         viewer(self)._sfcn_masked_ids)
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         return export_masked(self, super()._export_rows, fields, PARTNER_MASKED_FIELDS,

@@ -7,6 +7,7 @@ import re
 
 from markupsafe import Markup
 
+from odoo import SUPERUSER_ID
 from odoo.osv import expression
 
 # the contact details a masked deal or customer quotes in its chatter and activities
@@ -31,6 +32,14 @@ def mask_contact(value):
     if len(digits) < 7:
         return "****"
     return f"{digits[:3]}****{digits[-4:]}"
+
+
+def viewer(records):
+    """The records as the user they are read for: mail and Odoo's own code read partners, followers and link
+    names as superuser *for* a user (sudo keeps the uid), and what that user sees masked stays masked. Only
+    the superuser itself (crons, the install) reads everything."""
+    env = records.env
+    return records.sudo(False) if env.su and env.uid != SUPERUSER_ID else records
 
 
 def mask_read(result, fnames, masked_fields, masked_ids):
@@ -74,6 +83,22 @@ def guard_domain(domain, masked, unmasked_domain):
     return guarded
 
 
+def masked_leads_query(env):
+    """The deals the current user sees masked, as a subquery."""
+    Lead = env["crm.lead"].sudo().with_context(active_test=False)
+    return Lead._search(expression.normalize_domain(["!", *env["crm.lead"]._pool_unmasked_domain()]))
+
+
+def masked_documents_domain(env, model_field="model", id_field="res_id"):
+    """Domain of the chatter rows (messages, activities) that belong to a deal or a customer the current user
+    sees masked: the text of those rows quotes the hidden details."""
+    Partner = env["res.partner"].sudo().with_context(active_test=False)
+    leads = masked_leads_query(env)
+    partners = Partner._search(env["res.partner"]._sfcn_masked_domain())
+    return ["|", "&", (model_field, "=", "crm.lead"), (id_field, "in", leads),
+            "&", (model_field, "=", "res.partner"), (id_field, "in", partners)]
+
+
 def touches_masked(groupby, aggregates, having, masked):
     """Whether a read_group groups, aggregates or filters (having) by a masked field."""
     specs = [*groupby, *aggregates, *(term[0] for term in having if isinstance(term, list | tuple))]
@@ -99,6 +124,7 @@ def mask_text_rows(records, result, fnames, text_fields, document_of):
     """Mask, in the text fields of chatter messages or activities, the contact details of the masked deal or
     customer they belong to (``document_of(record)`` -> (model, id))."""
     to_mask = [f for f in text_fields if f in fnames]
+    records = viewer(records)
     env = records.env
     if not (to_mask and result) or env.su or env.user._sfcn_is_sales_manager():
         return result

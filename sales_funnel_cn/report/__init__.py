@@ -1,5 +1,6 @@
 from . import channel_sheet
 from . import communication_sheet
+from . import crm_activity_report
 from . import crm_call_report
 from . import crm_call_report_journey
 from . import crm_channel_report

@@ -1,0 +1,28 @@
+from odoo import api
+from odoo import models
+
+from .sfcn_access import is_trusted
+from .sfcn_masking import guard_domain
+from .sfcn_masking import mask_read
+from .sfcn_masking import viewer
+
+
+class MailFollowers(models.Model):
+    _inherit = "mail.followers"
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """A follower that is the customer of a pooled deal shows its e-mail masked (the chatter's follower
+        list reads through here, as superuser for the user)."""
+        def masked_ids():
+            partners = self.sudo().partner_id
+            hidden = set(viewer(partners.with_env(self.env))._sfcn_masked_ids())
+            return {f.id for f in self.sudo() if f.partner_id.id in hidden}
+        return mask_read(super()._read_format(fnames, load=load), fnames, ("email",), masked_ids)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """No search of followers by a masked customer's e-mail (a yes/no answer is enough to confirm a guess)."""
+        if not is_trusted(viewer(self).env):
+            domain = guard_domain(domain, ("email",), lambda: [
+                ("partner_id", "not any", viewer(self).env["res.partner"]._sfcn_masked_domain())])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
