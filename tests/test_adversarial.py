@@ -571,7 +571,9 @@ def test_mail_side_channels_masked(admin, rep, world):
     # the activity report quotes done activities
     activity = admin.execute("mail.activity", "create", {
         "res_model_id": admin.execute("ir.model", "search", [("model", "=", "crm.lead")])[0], "res_id": pooled,
-        "summary": "回电", "note": f"拨打 {PHONE}", "user_id": 2})
+        "summary": "回电", "note": f"拨打 {PHONE}", "user_id": 2,
+        "activity_type_id": admin.execute("ir.model.data", "check_object_reference", "mail",
+                                          "mail_activity_data_call")[1]})
     admin.execute("mail.activity", "action_feedback", [activity], feedback=f"已拨打 {PHONE}")
     rows = rep.execute("crm.activity.report", "search_read", [("lead_id", "=", pooled)], fields=["body"])
     assert rows and all(masked(r["body"]) for r in rows), rows

@@ -59,7 +59,6 @@ from . import crm_team_journey
 from . import crm_won_reason
 from . import ir_module_module
 from . import mail_activity
-from . import mail_compose_message
 from . import mail_followers
 from . import mail_message
 from . import mail_thread

@@ -6,6 +6,7 @@ from odoo import models
 from odoo.osv import expression
 
 from .sfcn_access import is_trusted
+from .sfcn_masking import CHATTER_TEXT_PATHS
 from .sfcn_masking import export_masked
 from .sfcn_masking import guard_domain
 from .sfcn_masking import mask_read
@@ -17,7 +18,7 @@ from .sfcn_masking import viewer
 MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_sanitized", "email_cc",
                  "email_domain_criterion", "call_phone", "call_suppression_note")
 # fields a search, a grouping or a sort could reveal masked contact details through
-MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search")
+MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", *CHATTER_TEXT_PATHS)
 
 
 class CrmLead(models.Model):

@@ -9,6 +9,7 @@ from .sfcn_access import guard_create
 from .sfcn_access import guard_write
 from .sfcn_access import is_trusted
 from .sfcn_access import log_corrections
+from .sfcn_masking import CHATTER_TEXT_PATHS
 from .sfcn_masking import export_masked
 from .sfcn_masking import guard_domain
 from .sfcn_masking import mask_contact
@@ -21,7 +22,8 @@ from .sfcn_masking import viewer
 # company). A salesperson who sees the deal masked sees these masked on the contact too, on every read path.
 PARTNER_MASKED_FIELDS = ("phone", "mobile", "email", "email_formatted", "email_normalized", "phone_sanitized",
                          "call_suppression_note")
-PARTNER_MASKED_SEARCH_FIELDS = (*PARTNER_MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion")
+PARTNER_MASKED_SEARCH_FIELDS = (*PARTNER_MASKED_FIELDS, "phone_mobile_search", "email_domain_criterion",
+                                *CHATTER_TEXT_PATHS)
 
 
 class ResPartner(models.Model):

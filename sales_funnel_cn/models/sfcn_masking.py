@@ -15,6 +15,9 @@ DEAL_SECRETS = ("phone", "mobile", "email_from")
 PARTNER_SECRETS = ("phone", "mobile", "email")
 
 
+# the text of a document's chatter, searched from the document (``message_ids.body ilike ...``)
+CHATTER_TEXT_PATHS = tuple(f"message_ids.{f}" for f in ("body", "preview", "subject", "email_from", "reply_to"))
+
 CONTACT_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d{7,15}")
 
 
@@ -65,7 +68,9 @@ def strip_masked_order(order, masked):
 
 
 def _on_masked(term, masked):
-    return expression.is_leaf(term) and isinstance(term[0], str) and term[0].split(".", 1)[0] in masked
+    """A condition on a masked field, or on a masked path (``message_ids.body``: crm joins the messages itself)."""
+    return expression.is_leaf(term) and isinstance(term[0], str) and (
+        term[0].split(".", 1)[0] in masked or term[0] in masked)
 
 
 def guard_domain(domain, masked, unmasked_domain):

@@ -8,3 +8,4 @@ from . import crm_lead_to_opportunity
 from . import crm_lead_won
 from . import crm_pool_assign_wizard
 from . import crm_pool_release_wizard
+from . import mail_compose_message

@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from .sfcn_access import is_trusted
+from ..models.sfcn_access import is_trusted
 
 
 class MailComposeMessage(models.TransientModel):
