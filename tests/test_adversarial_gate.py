@@ -2,6 +2,7 @@
 every path that creates or moves a deal past unticked checks. Each attempt must be refused with a clear
 message, and nothing may change (re-read as admin)."""
 import base64
+import uuid
 
 import pytest
 from conftest import RpcError
@@ -200,11 +201,11 @@ def test_demo_deals_answer_their_stage(admin, funnel):
 
 @pytest.fixture(scope="module")
 def odoo_pipeline(admin):
-    """A team running Odoo's own pipeline (no template) and Odoo's won stage."""
-    team = admin.execute("crm.team", "search", [("funnel_template_id", "=", False)], limit=1)
+    """A team running Odoo's own pipeline (no template), zhangwei not a member of it, and Odoo's won stage."""
+    team = admin.execute("crm.team", "create", {"name": f"Odoo pipeline {uuid.uuid4().hex[:6]}"})
     won = admin.execute("crm.stage", "search", [("is_won", "=", True), ("team_id", "=", False)], limit=1)
-    assert team and won
-    return {"team": team[0], "won": won[0]}
+    assert won
+    return {"team": team, "won": won[0]}
 
 
 def test_historical_mark_not_set_through_defaults(admin, rep, funnel, deal):
@@ -238,21 +239,25 @@ def test_funnel_stage_only_on_its_team(admin, rep, funnel, odoo_pipeline, deal):
 
 
 def test_team_changed_by_crm_is_mapped_and_gated(admin, rep, funnel, odoo_pipeline, deal):
-    """crm recomputes the team of a deal turned back into a lead (from its salesperson's team): a deal won on
+    """crm recomputes the team of a deal turned back into a lead (from its salesperson's teams): a deal won on
     Odoo's pipeline and carried back to the funnel that way is mapped onto the funnel and gated, never left on a
     stage the funnel does not show, nor moved on as if "backward"."""
-    rep.execute("crm.lead", "write", [deal], {"team_id": odoo_pipeline["team"]})
-    rep.execute("crm.lead", "write", [deal], {"stage_id": odoo_pipeline["won"]})  # Odoo's pipeline: no checks
-    before = snapshot(admin, [deal])
-    # crm takes the team of the recomputation from the context's default team when the salesperson is a member
-    # (zhangwei may be in other teams by now): the attacker's choice, made explicit
-    back = {"default_team_id": funnel["team"]}
-    refused(lambda: rep.execute("crm.lead", "write", [deal], {"type": "lead"}, context=back), GATE_ERROR)
-    refused(lambda: rep.execute("crm.lead", "write", [deal], {"type": "lead", "stage_id": funnel["ids"][-1]},
-                                context=back))
-    assert snapshot(admin, [deal]) == before
-    lead = admin.execute("crm.lead", "read", [deal], ["team_id", "stage_id"])[0]
-    assert (lead["team_id"][0], lead["stage_id"][0]) == (odoo_pipeline["team"], odoo_pipeline["won"])
+    # zhangwei in the funnel's team (other tests move him: Odoo keeps one team per salesperson by default)
+    before_teams = admin.execute("crm.team.member", "search_read", [("user_id", "=", rep.uid)],
+                                 fields=["crm_team_id"])
+    admin.execute("crm.team", "write", [funnel["team"]], {"member_ids": [(4, rep.uid)]})
+    try:
+        rep.execute("crm.lead", "write", [deal], {"team_id": odoo_pipeline["team"]})
+        rep.execute("crm.lead", "write", [deal], {"stage_id": odoo_pipeline["won"]})  # Odoo's pipeline: no checks
+        before = snapshot(admin, [deal])
+        refused(lambda: rep.execute("crm.lead", "write", [deal], {"type": "lead"}), GATE_ERROR)
+        refused(lambda: rep.execute("crm.lead", "write", [deal], {"type": "lead", "stage_id": funnel["ids"][-1]}))
+        assert snapshot(admin, [deal]) == before
+        lead = admin.execute("crm.lead", "read", [deal], ["team_id", "stage_id"])[0]
+        assert (lead["team_id"][0], lead["stage_id"][0]) == (odoo_pipeline["team"], odoo_pipeline["won"])
+    finally:
+        for member in before_teams:
+            admin.execute("crm.team", "write", [member["crm_team_id"][0]], {"member_ids": [(4, rep.uid)]})
 
 
 def test_answer_rows_keep_their_item_settings(admin, rep, funnel, deal):
