@@ -583,6 +583,10 @@ def test_mail_side_channels_masked(admin, rep, world):
     stop = (datetime.now() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
     refused(lambda: rep.execute("calendar.event", "create", {
         "name": f"拜访 {TAG}", "start": start, "stop": stop, "partner_ids": [(4, contact)]}), match="public pool")
+    event = admin.execute("calendar.event", "create", {
+        "name": f"经理拜访 {TAG}", "start": start, "stop": stop, "partner_ids": [(4, contact)]})
+    attendees = rep.execute("calendar.attendee", "search_read", [("event_id", "=", event)], fields=["email"])
+    assert attendees and all(masked(a["email"]) for a in attendees), attendees
     mine = rep.execute("res.partner", "create", {"name": f"我的客户 {TAG}"})
     refused(lambda: rep.execute("res.partner", "message_post", [mine], body="hello", partner_ids=[contact]),
             match="public pool")

@@ -4,6 +4,7 @@ from odoo import models
 from .sfcn_access import is_trusted
 from .sfcn_masking import guard_domain
 from .sfcn_masking import mask_read
+from .sfcn_masking import masked_by_partner
 from .sfcn_masking import viewer
 
 
@@ -13,11 +14,7 @@ class MailFollowers(models.Model):
     def _read_format(self, fnames, load="_classic_read"):
         """A follower that is the customer of a pooled deal shows its e-mail masked (the chatter's follower
         list reads through here, as superuser for the user)."""
-        def masked_ids():
-            partners = self.sudo().partner_id
-            hidden = set(viewer(partners.with_env(self.env))._sfcn_masked_ids())
-            return {f.id for f in self.sudo() if f.partner_id.id in hidden}
-        return mask_read(super()._read_format(fnames, load=load), fnames, ("email",), masked_ids)
+        return mask_read(super()._read_format(fnames, load=load), fnames, ("email",), masked_by_partner(self))
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):

@@ -45,6 +45,16 @@ def viewer(records):
     return records.sudo(False) if env.su and env.uid != SUPERUSER_ID else records
 
 
+def masked_by_partner(records):
+    """For ``mask_read``: the ids of these records (followers, attendees) whose partner the user they are read for
+    sees masked (the customer of a pooled deal)."""
+    def masked_ids():
+        partners = records.sudo().partner_id
+        hidden = set(viewer(partners.with_env(records.env))._sfcn_masked_ids())
+        return {rec.id for rec in records.sudo() if rec.partner_id.id in hidden}
+    return masked_ids
+
+
 def mask_read(result, fnames, masked_fields, masked_ids):
     """Mask the values of ``_read_format`` rows of masked records (``masked_ids()`` asked only when needed)."""
     to_mask = [f for f in masked_fields if f in fnames]
