@@ -372,7 +372,9 @@ class TestCallQueries(SalesFunnelCommon):
         2. the do-not-call lookup of the number and the customer;
         3. the call (INSERT);
         4. the line in the deal's chatter (INSERT, a note that notifies nobody);
-        5. the deal's call state, follow-up clock and return-to-pool date (one UPDATE)."""
+        5. the deal's call state, follow-up clock and return-to-pool date (one UPDATE).
+        The customer is not read (its country: the deal's number is stored formatted; its level: see
+        crm_call_log_level.py)."""
         env = self.env(context={})
         self.customer.phone = "0755 1234 5678"
         first, deal = (self._new_deal(f"外呼计数 {i}", phone=f"138 0000 100{i}").with_env(env) for i in range(2))
@@ -383,7 +385,8 @@ class TestCallQueries(SalesFunnelCommon):
         env.flush_all()
         customer = deal.partner_id
         deal.invalidate_recordset()
-        customer.invalidate_recordset(["country_id"])
+        # nor its customer: a call on an active opportunity cannot change the customer's level (有线索 or above)
+        customer.invalidate_recordset(["country_id", "commercial_partner_id", "is_company", "customer_level_auto"])
         with self.assertQueryCount(5):
             call = Call.create({"lead_id": deal.id, "outcome_id": na.id, "purpose": "挖需求", "duration": 1.5})
         self.assertEqual((deal.call_na_count, deal.call_next_date), (1, call.date + timedelta(hours=4)))

@@ -49,6 +49,24 @@ class TestCustomerLevel(SalesFunnelCommon):
                          ["resource", "contacted", "lead", "intent", "signed", "implemented"])
         self.assertEqual(history[1].level_from, "resource")
 
+    def test_calls_lift_a_company_without_opportunity(self):
+        """A call lifts a company without an open opportunity to 已接触; on an opportunity it changes nothing
+        (the customer is not even read for it: TestCallQueries)."""
+        lead = self._deal(type="lead", phone="13800001111")
+        self.company.sudo()._apply_customer_level()
+        self.assertEqual(self.company.customer_level, "graded")
+        Call = self.env["crm.call.log"].with_user(self.rep)
+        Call.create({"lead_id": lead.id, "outcome_code": "N/A", "purpose": "初次接触"})
+        self.assertEqual(self.company.customer_level, "contacted")
+        deal = self._deal(phone="13800002222")
+        self.assertEqual(self.company.customer_level, "lead")
+        Call.create({"lead_id": deal.id, "outcome_code": "N/A", "purpose": "跟进"})
+        self.assertEqual(self.company.customer_level, "lead")
+        # a call to another contact of the company is not the deal's customer: read, and nothing to change
+        other = self.env["res.partner"].create({"name": "王工", "parent_id": self.company.id, "phone": "13800003333"})
+        Call.create({"lead_id": deal.id, "partner_id": other.id, "outcome_code": "N/A", "purpose": "跟进"})
+        self.assertEqual(self.company.customer_level, "lead")
+
     def test_all_deals_lost_is_abandoned(self):
         deal = self._deal()
         self.assertEqual(self.company.customer_level, "lead")
