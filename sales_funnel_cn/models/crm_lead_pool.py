@@ -174,7 +174,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         self._pool_check_write(vals)
         if "user_id" not in vals:
-            counted = self._pool_counted() if vals.get("active") or "stage_id" in vals else None
+            counted = self._pool_counted() if vals.get("active") or self._pool_may_reopen(vals) else None
             result = super().write(vals)
             if vals.get("active") is False or "stage_id" in vals:
                 self._pool_close_history_on_outcome()
@@ -316,6 +316,14 @@ class CrmLead(models.Model):
             for lead in self:
                 lead.pool_previous_user_id = lead.user_id
         self.modified(["pool_previous_user_id"])
+
+    def _pool_may_reopen(self, vals):
+        """Whether a stage write may make deals count again against their holder's cap: only a move off a won
+        stage does (a move between open stages, or onto a won stage, counts nothing more)."""
+        if "stage_id" not in vals:
+            return False
+        won = self.env["crm.stage"]._sfcn_gate_config().won_ids
+        return any(lead.stage_id.id in won for lead in self)
 
     def _pool_close_history_on_outcome(self):
         lost = self.filtered(lambda lead: not lead.active).with_context(active_test=False)

@@ -101,6 +101,25 @@ class TestPool(SalesFunnelCommon):
         deal.with_user(self.rep).action_pool_claim()
         self.assertEqual(deal.user_id, self.rep)
 
+    def test_moving_back_from_won_counts_against_the_cap(self):
+        """A won deal does not count against the cap; moving it back to an open stage does, and is refused over
+        the cap. A move between open stages at the cap changes no count (and skips counting: crm_lead_pool.py)."""
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True), ("team_id", "=", False)], limit=1)
+        first, second = self.env["crm.stage"].search(
+            [("is_won", "=", False), ("team_id", "=", False)], order="sequence, id", limit=2)
+        won = self._held("Won", stage_id=won_stage.id, probability=100)
+        held = self._held("Own 1", stage_id=first.id) | self._held("Own 2", stage_id=first.id) \
+            | self._held("Own 3", stage_id=first.id)
+        held[0].with_user(self.rep).write({"stage_id": second.id})
+        self.assertEqual(held[0].stage_id, second)
+        with self.assertRaises(UserError) as refused:  # Odoo's assertRaises: rolled back to a savepoint
+            won.with_user(self.rep).write({"stage_id": first.id})
+        self.assertIn("Holding cap", str(refused.exception))
+        self.assertEqual(won.stage_id, won_stage)
+        held[1].with_user(self.rep).action_set_lost()
+        won.with_user(self.rep).write({"stage_id": first.id})
+        self.assertEqual(won.stage_id, first)
+
     def test_daily_claim_cap(self):
         self.pool.write({"holding_cap": 100, "daily_claim_cap": 2})
         first = self._pooled("D1") | self._pooled("D2")
