@@ -80,7 +80,9 @@ class CrmLead(models.Model):
         """A note or message written by someone, or an activity marked done, is a follow-up when the
         setting counts notes (not by default); incoming e-mails and system notifications never are."""
         message = super().message_post(**kwargs)
-        if message.message_type == "comment" or (
-                message.subtype_id and message.subtype_id == self.env.ref("mail.mt_activities", False)):
+        if message.message_type == "comment" or (message.subtype_id and message.subtype_id.id == self.env[
+                "ir.model.data"]._xmlid_to_res_id("mail.mt_activities", raise_if_not_found=False)):
+            # (the id from the cached xmlid map: env.ref() would check that the subtype exists, a query on every
+            # message posted on a deal, the tracking line of each stage move included)
             self._mark_followup(source="note")
         return message

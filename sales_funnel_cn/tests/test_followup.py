@@ -154,6 +154,23 @@ class TestFollowup(SalesFunnelCommon):
         deal.with_user(self.rep).message_post(body="随手记一笔", message_type="comment",
                                               subtype_xmlid="mail.mt_note")
         self.assertGreater(deal.date_last_followup, past)
+        # and an activity marked done
+        deal.date_last_followup = past
+        activity = deal.activity_schedule("mail.mail_activity_data_call", user_id=self.rep.id)
+        activity.with_user(self.rep).action_feedback("已电话沟通")
+        self.assertGreater(deal.date_last_followup, past)
+
+    def test_system_message_on_a_deal_costs_no_query_of_the_module(self):
+        """A system line in a deal's chatter (crm's tracking line of every stage move is one) costs the module no
+        query: whether it is an activity marked done is read from Odoo's cached map of XML ids, not with
+        env.ref(), which checks that the subtype exists (a query per message)."""
+        deal = self._new_deal()
+        note = self.env.ref("mail.mt_note")
+        for body in ("一", "二"):  # the caches of the poster
+            deal.message_post(body=body, message_type="notification", subtype_id=note.id)
+        self.env.flush_all()
+        with self.assertQueryCount(5):  # mail's own (6 with env.ref)
+            deal.message_post(body="三", message_type="notification", subtype_id=note.id)
 
 
 @tagged("post_install", "-at_install")
