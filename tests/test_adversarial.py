@@ -596,3 +596,25 @@ def test_mail_side_channels_masked(admin, rep, world):
     sent = admin.execute("mail.mail", "search_count", [])
     refused(lambda: rep.execute("mail.compose.message", "action_send_mail", [composer]), match="public pool")
     assert admin.execute("mail.mail", "search_count", []) == sent
+
+
+def test_duplicate_detection_does_not_reveal_pooled_details(admin, rep, world):
+    """crm's duplicate detection (the lead's "Similar Leads" count and the convert wizard's duplicates) searches by
+    the e-mail and number a rep types into his own lead: a pooled deal is not found that way (it would tell him
+    whose address or number it is); a sales manager still finds it."""
+    pooled = world["pooled"]
+    lead = rep.execute("crm.lead", "create", {"name": f"Typed details {TAG}", "type": "lead",
+                                              "email_from": EMAIL, "phone": PHONE})
+    try:
+        ctx = {"active_model": "crm.lead", "active_id": lead, "active_ids": [lead]}
+        for client, found in ((admin, True), (rep, False)):
+            similar = client.execute("crm.lead", "read", [lead], ["duplicate_lead_ids", "duplicate_lead_count"])[0]
+            assert (pooled in similar["duplicate_lead_ids"]) is found, (client, similar)
+            # crm lists the lead itself among them, and does not count it
+            assert similar["duplicate_lead_count"] == len(set(similar["duplicate_lead_ids"]) - {lead}), similar
+            wizard = client.execute("crm.lead2opportunity.partner", "create", {"name": "convert"}, context=ctx)
+            listed = client.execute("crm.lead2opportunity.partner", "read", [wizard], ["duplicated_lead_ids"],
+                                    context=ctx)[0]["duplicated_lead_ids"]
+            assert (pooled in listed) is found, (client, listed)
+    finally:
+        admin.execute("crm.lead", "unlink", [lead])

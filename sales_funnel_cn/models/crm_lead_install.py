@@ -320,14 +320,3 @@ class CrmLead(models.Model):
             leads.flush_recordset(list(names))
             self.env.invalidate_all()
         self.env.invalidate_all()
-
-    # ------------------------------------------------------------------ core's duplicate detection
-    def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
-        """Core's convert wizard finds duplicates by the deal's own e-mail and partner; pooled deals whose
-        contact details the user sees masked are found as core finds unassigned deals (only those the user
-        may read; the search runs with the deal's value, so no contact detail is revealed)."""
-        if self.env.su:
-            return super()._get_lead_duplicates(partner=partner, email=email, include_lost=include_lost)
-        found = super(CrmLead, self.sudo())._get_lead_duplicates(partner=partner, email=email,
-                                                                  include_lost=include_lost)
-        return found.with_env(self.env)._filtered_access("read")

@@ -68,3 +68,39 @@ class CrmLead(models.Model):
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         return export_masked(self, super()._export_rows, fields, MASKED_FIELDS, self._pool_masked_ids(),
                              _is_toplevel_call)
+
+    # ------------------------------------------------------------------ core's duplicate detection
+    def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
+        """Core's convert wizard lists (and merges) the duplicates of a lead by its e-mail and customer. It
+        searches with the lead's own values, which a salesperson types himself: a pooled deal he sees masked is
+        listed only when it belongs to the customer he chose (its company), never because it has the e-mail he
+        typed, which would tell him whose address that is."""
+        if self.env.su:
+            return super()._get_lead_duplicates(partner=partner, email=email, include_lost=include_lost)
+        found = super(CrmLead, self.sudo())._get_lead_duplicates(partner=partner, email=email,
+                                                                  include_lost=include_lost)
+        found = found.with_env(self.env)._filtered_access("read")
+        return found - found._pool_masked_by_detail(partner)
+
+    def _compute_potential_lead_duplicates(self):
+        """Core's "Similar Leads" count searches as superuser by e-mail domain (the whole address for qq.com,
+        163.com, gmail.com), number and company: deals of the public pool the user sees masked count only
+        through the company, as in _get_lead_duplicates."""
+        super()._compute_potential_lead_duplicates()
+        if is_trusted(self.env):
+            return
+        for lead in self:
+            found = lead.duplicate_lead_ids.with_env(self.env)
+            hidden = found._pool_masked_by_detail(lead.partner_id)
+            if hidden:
+                lead.duplicate_lead_ids = found - hidden  # crm lists the lead itself too, and does not count it
+                lead.duplicate_lead_count = len(found - hidden - lead)
+
+    def _pool_masked_by_detail(self, partner):
+        """Those of these deals the user sees masked and that are not of ``partner``'s company (found only by a
+        contact detail)."""
+        masked = self.browse(self._pool_masked_ids())
+        if not masked or not partner:
+            return masked
+        company = partner.sudo().commercial_partner_id
+        return masked.filtered(lambda lead: lead.sudo().partner_id.commercial_partner_id != company)
