@@ -618,3 +618,96 @@ def test_duplicate_detection_does_not_reveal_pooled_details(admin, rep, world):
             assert (pooled in listed) is found, (client, listed)
     finally:
         admin.execute("crm.lead", "unlink", [lead])
+
+
+def test_duplicate_detection_through_a_lead_left_to_the_pool(admin, rep, world):
+    """The same through a lead the rep creates without salesperson (it goes to the pool, masked to him too): the
+    wizard lists the lead he filled in himself, not the pooled deal that has the details he typed."""
+    pooled = world["pooled"]
+    lead = rep.execute("crm.lead", "create", {"name": f"Left to the pool {TAG}", "type": "lead", "user_id": False,
+                                              "team_id": world["team"], "email_from": EMAIL, "phone": PHONE})
+    try:
+        assert admin.execute("crm.lead", "read", [lead], ["pool_id"])[0]["pool_id"], "the lead is pooled"
+        ctx = {"active_model": "crm.lead", "active_id": lead, "active_ids": [lead]}
+        similar = rep.execute("crm.lead", "read", [lead], ["duplicate_lead_ids"])[0]["duplicate_lead_ids"]
+        assert pooled not in similar, similar
+        wizard = rep.execute("crm.lead2opportunity.partner", "create", {"name": "convert"}, context=ctx)
+        listed = rep.execute("crm.lead2opportunity.partner", "read", [wizard], ["duplicated_lead_ids"],
+                             context=ctx)[0]["duplicated_lead_ids"]
+        assert pooled not in listed and lead in listed, listed
+    finally:
+        admin.execute("crm.lead", "unlink", [lead])
+
+
+def test_customer_update_ribbon_and_followers_do_not_confirm_a_guess(admin, rep, world):
+    """crm's "the customer's phone/e-mail will be updated" flag compares what the rep types with the masked
+    customer's; the chatter's suggested recipients compare the record's addresses with its followers' (so the
+    rep cannot make the pooled customer follow his deal). Neither answers whether a guess is right."""
+    contact, pooled = world["contact"], world["pooled"]
+    spec = {"partner_id": {}, "phone": {}, "email_from": {}, "partner_phone_update": {}, "partner_email_update": {}}
+    for values, changed in (({"phone": PHONE}, "phone"), ({"phone": "13900000000"}, "phone"),
+                            ({"email_from": EMAIL}, "email_from"), ({"email_from": f"x{EMAIL}"}, "email_from")):
+        result = rep.execute("crm.lead", "onchange", [], {"name": "guess", "partner_id": contact, **values},
+                             [changed], spec)
+        value = result.get("value", {})
+        assert not value.get("partner_phone_update") and not value.get("partner_email_update"), (values, result)
+        on_pooled = rep.execute("crm.lead", "onchange", [pooled], values, [changed], spec).get("value", {})
+        assert not on_pooled.get("partner_phone_update") and not on_pooled.get("partner_email_update"), on_pooled
+    own = world["own"][0]
+    refused(lambda: rep.execute("crm.lead", "message_subscribe", [own], partner_ids=[contact]), match="public pool")
+    refused(lambda: rep.execute("mail.followers", "create", {"res_model": "crm.lead", "res_id": own,
+                                                              "partner_id": contact}), match="public pool")
+    assert not admin.execute("mail.followers", "search_count", [
+        ("res_model", "=", "crm.lead"), ("res_id", "=", own), ("partner_id", "=", contact)])
+
+
+def test_composers_do_not_show_pooled_details(admin, rep, world):
+    """A template previewed or composed on a pooled deal, and the SMS composer on it or its customer, would show
+    the rep the hidden e-mail or number (and the mail composer would create a contact carrying it): refused."""
+    pooled, contact = world["pooled"], world["contact"]
+    model_id = admin.execute("ir.model", "search", [("model", "=", "crm.lead")])[0]
+    template = admin.execute("mail.template", "create", {
+        "name": f"Probe {TAG}", "model_id": model_id, "email_to": "{{ object.email_from }}", "subject": "您好",
+        "body_html": "<p>您好</p>"})
+    spec = {"email_to": {}, "mail_template_id": {}, "resource_ref": {}, "error_msg": {}}
+    values = {"mail_template_id": template, "resource_ref": f"crm.lead,{pooled}"}
+    try:
+        shown = admin.execute("mail.template.preview", "onchange", [], values, ["resource_ref"], spec,
+                              context={"default_mail_template_id": template})
+        assert EMAIL in str(shown), shown  # what a manager sees
+        preview = rep.execute("mail.template.preview", "onchange", [], values, ["resource_ref"], spec,
+                              context={"default_mail_template_id": template})
+        assert EMAIL not in str(preview) and "public pool" in str(preview), preview
+        partners = admin.execute("res.partner", "search_count", [("email", "=ilike", EMAIL)])
+        refused(lambda: rep.execute(
+            "mail.compose.message", "onchange", [], {}, [],
+            {"partner_ids": {"fields": {"email": {}}}, "template_id": {}, "model": {}, "res_ids": {}},
+            context={"default_model": "crm.lead", "default_res_ids": [pooled], "default_template_id": template,
+                     "default_composition_mode": "comment"}), match="public pool")
+        assert admin.execute("res.partner", "search_count", [("email", "=ilike", EMAIL)]) == partners
+        sms_spec = {"recipient_single_number": {}, "recipient_single_number_itf": {}, "res_id": {}, "res_model": {}}
+        for model, record in (("crm.lead", pooled), ("res.partner", contact)):
+            refused(lambda model=model, record=record: rep.execute(
+                "sms.composer", "onchange", [], {}, [], sms_spec,
+                context={"default_res_model": model, "default_res_id": record, "default_composition_mode": "comment"}),
+                match="public pool")
+        own = rep.execute("sms.composer", "onchange", [], {}, [], sms_spec, context={
+            "default_res_model": "crm.lead", "default_res_id": world["own"][0], "default_composition_mode": "comment"})
+        assert own["value"].get("recipient_single_number"), own  # his own deal's number, as before
+    finally:
+        admin.execute("mail.template", "unlink", [template])
+
+
+def test_similar_leads_cut_off_does_not_count_pooled_deals(admin, rep, world):
+    """crm stops counting similar leads at 21 matches: with 20 leads of his own on the pooled deal's number, the
+    rep's count must not drop to 0 because of the pooled deal (it would confirm the number is the hidden one)."""
+    mine = rep.execute("crm.lead", "create", [{"name": f"Same number {TAG} {i}", "type": "lead", "phone": PHONE}
+                                               for i in range(20)])
+    try:
+        spec = {"phone": {}, "name": {}, "duplicate_lead_count": {}}
+        result = rep.execute("crm.lead", "onchange", [], {"name": "guess", "phone": PHONE}, ["phone"], spec)
+        assert result["value"].get("duplicate_lead_count") == 20, result
+        shown = admin.execute("crm.lead", "onchange", [], {"name": "guess", "phone": PHONE}, ["phone"], spec)
+        assert not shown["value"].get("duplicate_lead_count"), shown  # 21 matches for a manager: crm's cut-off
+    finally:
+        admin.execute("crm.lead", "unlink", mine)

@@ -61,6 +61,7 @@ from . import ir_module_module
 from . import mail_activity
 from . import mail_followers
 from . import mail_message
+from . import mail_template
 from . import mail_thread
 from . import res_company
 from . import res_company_journey

@@ -21,6 +21,20 @@ MASKED_FIELDS = ("phone", "mobile", "email_from", "email_normalized", "phone_san
 MASKED_SEARCH_FIELDS = (*MASKED_FIELDS, "phone_mobile_search", *CHATTER_TEXT_PATHS)
 
 
+class _DuplicatesFor:
+    """Put in the context by _compute_potential_lead_duplicates around crm's searches (made as superuser) for one
+    user: they then find only the deals this domain allows. A Python object: JSON cannot carry one, and it can
+    only narrow a search."""
+
+    __slots__ = ("domain",)
+
+    def __init__(self, domain):
+        self.domain = domain
+
+
+DUPLICATES_KEY = "sfcn_duplicates_for"
+
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
@@ -55,6 +69,9 @@ class CrmLead(models.Model):
         if not is_trusted(self.env):
             order = strip_masked_order(order, MASKED_SEARCH_FIELDS)
             domain = guard_domain(domain, MASKED_SEARCH_FIELDS, self._pool_unmasked_domain)
+        duplicates_for = self.env.context.get("sfcn_duplicates_for")  # DUPLICATES_KEY (a literal: classified)
+        if isinstance(duplicates_for, _DuplicatesFor):
+            domain = expression.AND([domain or [], duplicates_for.domain])
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
@@ -84,23 +101,39 @@ class CrmLead(models.Model):
 
     def _compute_potential_lead_duplicates(self):
         """Core's "Similar Leads" count searches as superuser by e-mail domain (the whole address for qq.com,
-        163.com, gmail.com), number and company: deals of the public pool the user sees masked count only
-        through the company, as in _get_lead_duplicates."""
-        super()._compute_potential_lead_duplicates()
+        163.com, gmail.com), number and company, and keeps no result past 20 matches. For a salesperson, its
+        searches leave out the deals of the public pool he sees masked and did not fill in himself (left out, not
+        filtered afterwards, when they would still have counted towards the 20): a count would otherwise say
+        whether a pooled deal has the number or e-mail he typed."""
         if is_trusted(self.env):
-            return
-        for lead in self:
-            found = lead.duplicate_lead_ids.with_env(self.env)
-            hidden = found._pool_masked_by_detail(lead.partner_id)
-            if hidden:
-                lead.duplicate_lead_ids = found - hidden  # crm lists the lead itself too, and does not count it
-                lead.duplicate_lead_count = len(found - hidden - lead)
+            return super()._compute_potential_lead_duplicates()
+        uid = self.env.uid
+        restrict = _DuplicatesFor(expression.OR([self._pool_unmasked_domain(), [("create_uid", "=", uid)],
+                                                 [("write_uid", "=", uid)]]))
+        return super(CrmLead, self.with_context(**{DUPLICATES_KEY: restrict}))._compute_potential_lead_duplicates()
 
     def _pool_masked_by_detail(self, partner):
-        """Those of these deals the user sees masked and that are not of ``partner``'s company (found only by a
-        contact detail)."""
-        masked = self.browse(self._pool_masked_ids())
-        if not masked or not partner:
-            return masked
-        company = partner.sudo().commercial_partner_id
-        return masked.filtered(lambda lead: lead.sudo().partner_id.commercial_partner_id != company)
+        """Those of these deals that the user sees masked, did not fill in himself (created or last written: he
+        typed their details, as crm's own tests do) and that are not of ``partner``'s company: found only by a
+        contact detail he may have typed."""
+        masked = self.browse(self._pool_masked_ids()).sudo().filtered(
+            lambda lead: self.env.uid not in (lead.create_uid.id, lead.write_uid.id))
+        if masked and partner:
+            company = partner.sudo().commercial_partner_id
+            masked = masked.filtered(lambda lead: lead.partner_id.commercial_partner_id != company)
+        return masked.with_env(self.env)
+
+    # ------------------------------------------------------------------ crm's "update the customer" ribbon
+    def _get_partner_email_update(self, force_void=True):
+        """crm compares the deal's e-mail with its customer's to offer updating the customer: for a customer the
+        user sees masked, that answer would say whether an e-mail he types is the hidden one. Not offered (nor
+        written to the customer: a salesperson cannot change a pooled customer's details)."""
+        if self.partner_id and viewer(self.partner_id)._sfcn_masked_ids():
+            return False
+        return super()._get_partner_email_update(force_void=force_void)
+
+    def _get_partner_phone_update(self, force_void=True):
+        """As _get_partner_email_update, for the phone."""
+        if self.partner_id and viewer(self.partner_id)._sfcn_masked_ids():
+            return False
+        return super()._get_partner_phone_update(force_void=force_void)

@@ -23,3 +23,14 @@ class MailFollowers(models.Model):
             domain = guard_domain(domain, ("email",), lambda: [
                 ("partner_id", "not any", viewer(self).env["res.partner"]._sfcn_masked_domain())])
         return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A salesperson does not make the customer of a pooled deal follow a record (the chatter would then
+        compare the customer's hidden e-mail with the addresses on that record, and mail him): he claims the
+        deal first. Followers created directly (message_subscribe is checked in mail_thread.py: mail inserts them
+        as superuser)."""
+        if not is_trusted(self.env):
+            partner_ids = {vals["partner_id"] for vals in vals_list if isinstance(vals.get("partner_id"), int)}
+            self.env["res.partner"].browse(partner_ids)._sfcn_check_not_masked()
+        return super().create(vals_list)

@@ -13,3 +13,11 @@ class MailThread(models.AbstractModel):
         if partner_ids and not is_trusted(self.env):
             self.env["res.partner"].browse(partner_ids)._sfcn_check_not_masked()
         return super().message_post(**kwargs)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Nor does he make that customer follow a record: the chatter would compare the customer's hidden e-mail
+        with the addresses on the record (its suggested recipients answer whether a guess is right) and mail him."""
+        ids = [pid for pid in partner_ids or () if isinstance(pid, int)]
+        if ids and not is_trusted(self.env) and set(ids) != {self.env.user.partner_id.id}:
+            self.env["res.partner"].browse(ids)._sfcn_check_not_masked()
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)

@@ -8,7 +8,10 @@ import re
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID
+from odoo.exceptions import UserError
 from odoo.osv import expression
+
+from .sfcn_access import is_trusted
 
 # the contact details a masked deal or customer quotes in its chatter and activities
 DEAL_SECRETS = ("phone", "mobile", "email_from")
@@ -173,3 +176,19 @@ def mask_text_rows(records, result, fnames, text_fields, document_of):
                 masked_text = masked_text.replace(secret, mask_contact(secret))
             vals[fname] = Markup(masked_text) if isinstance(text, Markup) else masked_text
     return result
+
+
+def check_not_masked(records):
+    """Refuse a salesperson's work that would show or reach the hidden details of pooled deals or their customers
+    (a mail or SMS composed for them, a template rendered on them, also as superuser for him): he claims the deal
+    first."""
+    records = viewer(records)
+    if not records or is_trusted(records.env) or records._name not in ("crm.lead", "res.partner"):
+        return
+    if records._name == "res.partner":
+        records._sfcn_check_not_masked()
+        return
+    masked = records.browse(sorted(records._pool_masked_ids()))
+    if masked:
+        raise UserError(records.env._("%(deal)s is in the public pool: claim it before you write to the customer.",
+                                      deal=masked[0].sudo().display_name))

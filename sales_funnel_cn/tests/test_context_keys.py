@@ -20,6 +20,8 @@ PRESENTATION_ONLY = {
     "default_medium_id": "Odoo's own default key: a channel the caller chose is kept; without one, a lead opened "
                          "from a customer's referrals defaults to the referral channel (a form default, which "
                          "the caller may set to anything the field allows anyway)",
+    "sfcn_duplicates_for": "a _DuplicatesFor Python object the module's duplicate count puts there around crm's "
+                           "searches: it only narrows them (JSON cannot carry one; any other value is ignored)",
     "sfcn_gate_ask": "the web client asks to see the qualify dialog before a warn-gate move: it can only make "
                      "the move stricter (without it the move is made, flagged and logged)",
 }

@@ -9,3 +9,4 @@ from . import crm_lead_won
 from . import crm_pool_assign_wizard
 from . import crm_pool_release_wizard
 from . import mail_compose_message
+from . import sms_composer

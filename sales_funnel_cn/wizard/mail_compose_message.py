@@ -1,7 +1,7 @@
 from odoo import models
-from odoo.exceptions import UserError
 
 from ..models.sfcn_access import is_trusted
+from ..models.sfcn_masking import check_not_masked
 
 
 class MailComposeMessage(models.TransientModel):
@@ -14,12 +14,5 @@ class MailComposeMessage(models.TransientModel):
             for wizard in self:
                 wizard.partner_ids._sfcn_check_not_masked()
                 if wizard.model in ("crm.lead", "res.partner") and wizard.composition_mode == "mass_mail":
-                    records = self.env[wizard.model].browse(wizard._evaluate_res_ids())
-                    masked = wizard.model == "crm.lead" and records.browse(sorted(records._pool_masked_ids()))
-                    if masked:
-                        raise UserError(self.env._(
-                            "%(deal)s is in the public pool: claim it before you write to the customer.",
-                            deal=masked[0].sudo().display_name))
-                    if wizard.model == "res.partner":
-                        records._sfcn_check_not_masked()
+                    check_not_masked(self.env[wizard.model].browse(wizard._evaluate_res_ids()))
         return super()._action_send_mail(auto_commit=auto_commit)
