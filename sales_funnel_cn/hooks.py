@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from .models.crm_lead_install import bulk_insert
 from .models.crm_lead_install import create_install_columns
+from .models.crm_lead_stage_history import drop_stage_trigger
 from .models.sfcn_constants import CORE_PERSONAL_LEAD_DOMAIN
 from .models.sfcn_constants import PARAM_PREFIX
 
@@ -46,12 +47,10 @@ def post_init_hook(env):
     # source when they map to one), EB warnings computed (call numbers are crm's own
     # phone_sanitized, already stored)
     env["crm.lead"]._sfcn_install_rewrite(now)
-    # 3. the other stored computed values (EB warnings of deals with key persons; grades... of deals with facts)
-    env["crm.lead"]._sfcn_install_fill_computed()
-    # 4-6. rows of the module's new tables for every deal, inserted without row-by-row foreign-key checks and
+    # 3-5. rows of the module's new tables for every deal, inserted without row-by-row foreign-key checks and
     # index updates (see bulk_insert)
     with bulk_insert(cr, ["crm_pool_history", "crm_lead_stage_history", "crm_lead_check"]):
-        # 4. a holding period opened now for every open owned deal
+        # 3. a holding period opened now for every open owned deal
         cr.execute("""
             INSERT INTO crm_pool_history (lead_id, user_id, pool_id, date_start, start_reason, rule,
                                           create_uid, create_date, write_uid, write_date)
@@ -60,7 +59,7 @@ def post_init_hook(env):
              WHERE l.user_id IS NOT NULL AND l.active AND NOT COALESCE(s.is_won, false)
                AND NOT EXISTS (SELECT 1 FROM crm_pool_history h WHERE h.lead_id = l.id AND h.date_end IS NULL)""",
                    dict(params, rule=env._("Held when Sales Funnel CN was installed")))
-        # 5. a first stage-history row (the current stage, since its last change) and the current stage's checks
+        # 4. a first stage-history row (the current stage, since its last change) and the current stage's checks
         cr.execute("""
             INSERT INTO crm_lead_stage_history (lead_id, team_id, stage_to_id, date, days_in_previous,
                                                 days_since_create, create_uid, create_date, write_uid, write_date)
@@ -80,7 +79,7 @@ def post_init_hook(env):
               JOIN crm_stage_check c ON c.stage_id = l.stage_id AND c.active
               JOIN crm_stage s ON s.id = c.stage_id
             ON CONFLICT (lead_id, check_id) DO NOTHING""", params)
-        # 6. deals that reached their stage before the checklists existed: the required checks of that stage and of
+        # 5. deals that reached their stage before the checklists existed: the required checks of that stage and of
         # every earlier stage of the deal's pipeline are answered "entered before the checklist" (by the install, in
         # the audit trail's "checked by/on") and the deal carries the gate's mark for it, so no deal is ever
         # blocked retroactively; the next stages' checks are asked as for any deal
@@ -103,6 +102,9 @@ def post_init_hook(env):
                 RETURNING lead_id)
             UPDATE crm_lead l SET sfcn_historical = true WHERE l.id IN (SELECT lead_id FROM marked)""",
                    dict(params, note=env._("Entered before the checklist")))
+    # 6. the other stored computed values (EB warnings of deals with key persons; grades... of deals with facts;
+    # what the gate reads of the answers step 5 gave)
+    env["crm.lead"]._sfcn_install_fill_computed()
     env.invalidate_all()
     _notify_install_summary(env, now)
 
@@ -155,3 +157,5 @@ def uninstall_hook(env):
     # the module's tables are dropped with it; call logs would first block the removal of the outcome codes
     # they point to (ondelete restrict) and Odoo would log every failed attempt
     env.cr.execute("DELETE FROM crm_call_log")
+    # crm_lead's stage trigger and its functions write into the module's tables, dropped with it
+    drop_stage_trigger(env.cr)

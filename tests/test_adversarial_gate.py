@@ -270,3 +270,26 @@ def test_answer_rows_keep_their_item_settings(admin, rep, funnel, deal):
     assert admin.execute("crm.lead.check", "read", rows,
                          ["required", "stage_id", "stage_sequence", "sequence"]) == before
     assert admin.execute("crm.lead", "search_count", [("id", "=", deal), ("check_incomplete", "=", True)]) == 1
+
+
+@pytest.mark.parametrize("login", ["zhangwei", "admin"])
+def test_answers_the_gate_reads_not_written_by_a_client(admin, client_factory, funnel, deal, login):
+    """The gate reads a deal's answers from its row (sfcn_checks_done, computed from the checklist): no client,
+    an administrator neither, writes it to open the gate, by write, create or import."""
+    client = admin if login == "admin" else client_factory(login, login)
+    ids = admin.execute("crm.lead.check", "search", [("lead_id", "=", deal)])
+    check_ids = [c["check_id"][0] for c in admin.execute("crm.lead.check", "read", ids, ["check_id"])]
+    forged = " ".join(map(str, sorted(check_ids + list(range(1, 200)))))
+    before = snapshot(admin, [deal])
+    refused(lambda: client.execute("crm.lead", "write", [deal], {"sfcn_checks_done": forged}))
+    refused(lambda: client.execute("crm.lead", "write", [deal], {"sfcn_checks_done": forged,
+                                                                 "stage_id": funnel["ids"][2]}))
+    refused(lambda: client.execute("crm.lead", "create", {
+        "name": "伪造答案", "type": "opportunity", "team_id": funnel["team"], "sfcn_checks_done": forged}))
+    result = client.execute("crm.lead", "load", ["name", "type", "sfcn_checks_done"],
+                            [["伪造答案导入", "opportunity", forged]])
+    assert not result["ids"] and result["messages"], result
+    assert snapshot(admin, [deal]) == before
+    assert not admin.execute("crm.lead", "search", [("name", "in", ["伪造答案", "伪造答案导入"])])
+    # the move is still refused
+    refused(lambda: client.execute("crm.lead", "write", [deal], {"stage_id": funnel["ids"][2]}), GATE_ERROR)

@@ -248,6 +248,9 @@ for key, query in {
     "leads": "SELECT count(*) FROM crm_lead",
     "indexes_left": "SELECT count(*) FROM pg_indexes WHERE tablename IN ('crm_lead', 'res_partner')"
                     " AND (indexname LIKE 'sales_funnel_cn%' OR indexdef LIKE '%pool_id%')",
+    # the stage trigger (crm_lead_stage_history.py) and its functions
+    "triggers_left": "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'crm_lead'::regclass AND NOT tgisinternal",
+    "functions_left": "SELECT count(*) FROM pg_proc WHERE proname LIKE 'sfcn%'",
 }.items():
     cr.execute(query)
     result[key] = cr.fetchone()[0]
@@ -362,7 +365,7 @@ def test_lifecycle(lifecycle):
     assert core["state"] == "uninstalled"
     assert core["personal_rule"] == core_rule
     assert core["rules_on_pool"] == core["crons_left"] == core["actions_left"] == core["params_left"] == 0
-    assert core["indexes_left"] == 0
+    assert core["indexes_left"] == core["triggers_left"] == core["functions_left"] == 0
     assert core["xmlids_left"] == 0 and core["leads"] >= 64
     assert core["groups"] == dict.fromkeys(("rep_a", "all_a", "mgr"), ALL_STEPS), core["groups"]
     # ---- reinstall

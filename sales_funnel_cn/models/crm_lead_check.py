@@ -31,6 +31,13 @@ class CrmLeadCheck(models.Model):
         ("lead_check_unique", "unique(lead_id, check_id)", "A check is answered once per deal."),
     ]
 
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # the checklist rows of moves still in the ORM's cache are written by crm_lead's stage trigger
+        # (crm_lead_stage_history.py) when crm_lead is flushed: a read of a deal's checklist sees them
+        self.env["crm.lead"].flush_model(["stage_id"])
+        return super()._search(domain, offset, limit, order)
+
     @api.model_create_multi
     def create(self, vals_list):
         # who ticked and when is the system's to say (sfcn_access.SYSTEM_FIELDS)

@@ -50,6 +50,8 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         stages = self.env["crm.stage"]
+        if any("sfcn_checks_done" in vals for vals in vals_list):
+            self._sfcn_refuse_answers_write()
         for vals in vals_list:
             stage = stages.browse(vals.get("stage_id") or [])
             if stage.fixed_probability and not stage.is_won:
@@ -78,6 +80,8 @@ class CrmLead(models.Model):
 
     # super().write is called by _sfcn_write_gated
     def write(self, vals):  # pylint: disable=method-required-super
+        if "sfcn_checks_done" in vals:
+            self._sfcn_refuse_answers_write()
         if "sfcn_historical" in vals:
             self._sfcn_check_manager(self.env._("Only a sales manager can bring in deals entered before the "
                                                 "checklist."))
@@ -143,12 +147,20 @@ class CrmLead(models.Model):
                                      new_stage.id)
         if override and not override.covers(moving, new_stage):
             override = None
+        # the trigger reads the stage left and the date it was entered from the row: a change of either still in
+        # the ORM's cache (two moves in one transaction) is written first (no query when there is none)
+        moving.flush_recordset(["stage_id", "date_last_stage_update"])
         previous = {lead.id: (lead.stage_id, lead.date_last_stage_update) for lead in moving}
         config = self.env["crm.stage"]._sfcn_gate_config()
-        skipped = moving._sfcn_gate_and_record(new_stage, vals.get("team_id"), override, previous, config)
+        # a refused move raises here, with nothing written; the move's history and checklist rows are written
+        # by crm_lead's trigger with the deals' UPDATE (crm_lead_stage_history.py)
+        skipped = moving._sfcn_gate(new_stage, team_id=vals.get("team_id"), override=override, config=config)
         if new_stage.fixed_probability and not new_stage.is_won:
             vals = dict(vals, probability=new_stage.stage_probability)
         res = super().write(vals)
+        moving._sfcn_invalidate_records()
+        if override and override.kind in ("forced", "mapped"):
+            moving._sfcn_mark_forced(override.reason)
         moving._sfcn_reconfirm_backward(previous, config)
         if override and override.kind == "historical":
             moving._sfcn_log_gate_moves({}, override)
@@ -170,21 +182,12 @@ class CrmLead(models.Model):
                 return None
         return super()._handle_won_lost(vals)
 
-    def _sfcn_gate_and_record(self, new_stage, team_id, override, previous, config):
-        """The stage write's own work in ONE query, before the deals are written: read the answers the gate
-        needs and, only when no answer the gate insists on is missing, insert the stage history rows and the
-        checklist rows of the stage entered (and the next one). Then apply the gate to the answers read:
-        a refused move raises StageGateError with nothing written. Returns what _sfcn_gate returns.
-
-        team_id: the deals' team after the write (None: their current team); config: the GateConfig."""
-        plan = [] if override and override.kind == "mapped" else \
-            self._sfcn_gate_plan(new_stage, team_id, False, config=config)
-        hold = self._sfcn_gate_hold(plan, override)
-        history, pairs = self._sfcn_stage_rows(previous, new_stage, team_id, config=config)
-        forced = override.reason if override and override.kind in ("forced", "mapped") else None
-        read = {e.check_id for _lead, items in plan for _s, e in items}
-        answers = self._sfcn_insert_rows(history, pairs, forced, read=read, hold=hold)
-        return self._sfcn_gate_verdict(new_stage, plan, answers, override) if plan else {}
+    def _sfcn_refuse_answers_write(self):
+        """What the gate reads of a deal's answers follows its checklist (an ORM compute, which never calls
+        write): nobody writes it, an administrator neither; trusted code on sudo() may (repairs, migrations)."""
+        if not self.env.su:
+            raise UserError(self.env._("The checks a deal answered follow its checklist: tick the checks "
+                                       "instead."))
 
     def _sfcn_check_manager(self, message):
         if not self.env.user._sfcn_is_sales_manager():
@@ -196,14 +199,10 @@ class CrmLead(models.Model):
         return override if isinstance(override, _GateOverride) else None
 
     def _sfcn_read_answers(self, check_ids):
-        """{(lead_id, check_id): done} for these deals and checks, in one query."""
-        if not check_ids or not self.ids:
-            return {}
-        self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])
-        self.env.cr.execute(
-            "SELECT lead_id, check_id, done FROM crm_lead_check WHERE lead_id = ANY(%s) AND check_id = ANY(%s)",
-            [list(self.ids), list(check_ids)])
-        return {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
+        """{(lead_id, check_id): True} of these checks the deals answered as done, from the deals' own row
+        (sfcn_checks_done): no query."""
+        wanted = set(check_ids)
+        return {(lead.id, check_id): True for lead in self for check_id in lead._sfcn_done_check_ids() & wanted}
 
     def _sfcn_gated_stages(self, pipeline, old_key, new_key):
         """Stages of a pipeline whose checks a move from old_key (None: a new deal, entering at the
@@ -226,15 +225,15 @@ class CrmLead(models.Model):
                 gated.append(s)
         return gated
 
-    def _sfcn_gate(self, new_stage, creating=False, team_id=None, override=None, from_start=False):
+    def _sfcn_gate(self, new_stage, creating=False, team_id=None, override=None, from_start=False, config=None):
         """Check the required items a move to new_stage needs (see _sfcn_gated_stages).
 
         Returns {lead_id: [check ids missing]} for moves allowed despite missing items (warn gate, forced by
-        a manager, historical import); raises StageGateError for refused moves. Constant number of queries:
-        stages and checklists come from caches, answers in one query."""
+        a manager, historical import); raises StageGateError for refused moves. No query: stages and
+        checklists come from caches, answers from the deals' rows."""
         if override and override.kind == "mapped":
             return {}
-        plan = self._sfcn_gate_plan(new_stage, team_id, creating or from_start)
+        plan = self._sfcn_gate_plan(new_stage, team_id, creating or from_start, config=config)
         if not plan:
             return {}
         answers = {} if creating else self._sfcn_read_answers({e.check_id for _l, items in plan for _s, e in items})
@@ -249,16 +248,6 @@ class CrmLead(models.Model):
         raise UserError(self.env._(
             "The stage %(stage)s is not in the pipeline of the sales team %(team)s.",
             stage=stage.display_name, team=team.display_name))
-
-    def _sfcn_gate_hold(self, plan, override):
-        """[(lead id, check id)] of the plan whose missing answer refuses the move: a block gate's, and a warn
-        gate's when the web client asks first (sfcn_gate_ask); none with an override. Mirrors
-        _sfcn_gate_verdict, which raises exactly when one of these is not answered."""
-        if override:
-            return []
-        ask = self.env.context.get("sfcn_gate_ask")
-        return [(lead.id, e.check_id) for lead, items in plan for stage, e in items
-                if stage.gate_mode == "block" or ask]
 
     def _sfcn_gate_verdict(self, new_stage, plan, answers, override):
         """Apply the gate's plan to the answers ({(lead id, check id): done}): raise StageGateError for a

@@ -13,6 +13,7 @@ from odoo.tools.sql import column_exists
 from odoo.tools.sql import create_column
 
 from .crm_lead_key_person import DECISION_ROLES
+from .crm_lead_stage_record import CHECKS_DONE_SQL
 
 # The columns the module adds to tables that already hold a company's data, whose values Odoo would write row
 # by row for every existing record at install: stored computed fields (computed record by record, then
@@ -42,6 +43,9 @@ INSTALL_SQL_COLUMNS = {
         "lead_class": ("varchar", None, False),
         # referrals (crm_lead_referral.py): no deal has a referrer before the install, so it stays empty
         "sfcn_referrer_company_id": ("int4", None, False),
+        # the checks a deal answered (crm_lead_stage_record.py): none before the install, but for those the
+        # post_init_hook answers "entered before the checklist" (CHECKS_DONE_SQL)
+        "sfcn_checks_done": ("varchar", None, False),
     },
     "res_partner": {
         "call_na_count": ("int4", 0, False),
@@ -300,6 +304,8 @@ class CrmLead(models.Model):
               FROM res_partner p
              WHERE p.id = l.sfcn_referred_by_id
                AND l.sfcn_referrer_company_id IS DISTINCT FROM p.commercial_partner_id""")
+        # _compute_checks_done of the deals whose answers the install gave ("entered before the checklist")
+        cr.execute(CHECKS_DONE_SQL)
         # grade, temperature and lead class read facts only the module records: without them the value is
         # "none" (no EB/UB/TB reached: no grade; no project start: no temperature; no solution fit: no class),
         # what the columns hold; the deals with such facts (none on a CRM that never had the module) are

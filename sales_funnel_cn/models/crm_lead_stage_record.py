@@ -11,6 +11,15 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from .crm_lead_stage_history import RECORD_FUNCTION
+
+# sfcn_checks_done of deals whose answers were written in SQL (the install's "entered before the checklist")
+CHECKS_DONE_SQL = """
+    UPDATE crm_lead l SET sfcn_checks_done = a.ids
+      FROM (SELECT lead_id, string_agg(check_id::text, ' ' ORDER BY check_id) AS ids
+              FROM crm_lead_check WHERE done GROUP BY lead_id) a
+     WHERE l.id = a.lead_id AND l.sfcn_checks_done IS DISTINCT FROM a.ids"""
+
 
 def _stage_key(stage):
     return (stage.sequence, stage.id)
@@ -26,6 +35,12 @@ class CrmLead(models.Model):
         "Checklist Incomplete", compute="_compute_check_progress", search="_search_check_incomplete",
         help="Required checks of the current stage are not all ticked.")
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
+    # what the stage gate reads: kept by the ORM with every tick, on the deal's row, which a stage write loads
+    # anyway (no query of its own); a tick and a move of the same deal in two transactions write the same row,
+    # so PostgreSQL serialises them
+    sfcn_checks_done = fields.Char(
+        "Checks Answered", compute="_compute_checks_done", store=True, copy=False, exportable=False,
+        help="The checklist items this deal answered as done (their ids, in order): what the stage gate reads.")
 
     # ------------------------------------------------------------------ computes
     @api.depends("stage_id", "check_ids.done", "check_ids.stage_id", "check_ids.required")
@@ -35,6 +50,17 @@ class CrmLead(models.Model):
             lead.check_total_count = len(current)
             lead.check_done_count = len(current.filtered("done"))
             lead.check_incomplete = any(c.required and not c.done for c in current)
+
+    @api.depends("check_ids.done", "check_ids.check_id")
+    def _compute_checks_done(self):
+        # the same text as CHECKS_DONE_SQL (a test compares both)
+        for lead in self:
+            lead.sfcn_checks_done = " ".join(map(str, sorted(lead.check_ids.filtered("done").check_id.ids))) or False
+
+    def _sfcn_done_check_ids(self):
+        """The ids of the checklist items this deal answered as done."""
+        self.ensure_one()
+        return {int(check_id) for check_id in (self.sfcn_checks_done or "").split()}
 
     def _search_check_incomplete(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -94,42 +120,59 @@ class CrmLead(models.Model):
 
     def _sfcn_after_stage_change(self, previous, skipped=None, override=None):
         """Stage history, answers to re-confirm on backward moves, checklist rows of the stage entered and
-        of the next one (what qualifies the deal for its next step), for deals already written (create).
+        of the next one (what qualifies the deal for its next step), for deals already written (create;
+        a stage write is recorded by crm_lead's trigger, see crm_lead_stage_history.py).
 
-        One INSERT whatever the number of deals or checks (history rows and missing checklist rows)."""
+        One query whatever the number of deals or checks (the same SQL function the trigger runs)."""
         forced = override.reason if override and override.kind in ("forced", "mapped") else None
-        history, pairs = self._sfcn_stage_rows(previous)
-        self._sfcn_insert_rows(history, pairs, forced)
+        self._sfcn_record_entries(previous, forced)
         self._sfcn_reconfirm_backward(previous)
         self._sfcn_log_gate_moves(skipped or {}, override)
 
-    def _sfcn_stage_rows(self, previous, stage=None, team_id=None, config=None):
-        """(history rows, checklist pairs) of these deals entering ``stage`` in the pipeline of ``team_id``
-        (None: their current stage and team), for _sfcn_insert_rows. Reads only caches and the deals.
+    def _sfcn_record_entries(self, previous, forced):
+        """Record these new deals (created, not yet recorded) entering their stage with sfcn_record_stage_entry.
 
         previous: {lead id: (stage left, date it was entered)}."""
-        config = config or self.env["crm.stage"]._sfcn_gate_config()
-        now = fields.Datetime.now()
+        if not self:
+            return
+        # crm computes the stage of a deal created without one after the INSERT: the trigger records that
+        # UPDATE, and such deals are left out below
+        self.flush_recordset(["stage_id"])
         no_stage = self.env["crm.stage"]
-        items_by_stage = config.checks_by_stage
-        history, pairs = [], []
+        rows = []
         for lead in self:
             old_stage, since = previous.get(lead.id, (no_stage, False))
-            new_stage = lead.stage_id if stage is None else stage
-            tid = lead.team_id.id if team_id is None else team_id
-            history.append((
-                lead.id, tid or None, old_stage.id or None, new_stage.id or None,
-                # no previous stage at creation: NULL, so averages of the time in stage skip the row
-                ((now - since).total_seconds() / 86400.0) if since else None,
-                ((now - lead.create_date).total_seconds() / 86400.0) if lead.create_date else 0.0,
-            ))
-            if not new_stage:
-                continue
-            key = config.key(new_stage)
-            nxt = next((s.id for s in config.pipeline(tid)[0] if s.key > key), None)
-            for stage_id in (new_stage.id, nxt):
-                pairs.extend((lead.id, e) for e in items_by_stage.get(stage_id, ()))
-        return history, pairs
+            rows.append((lead.id, lead.team_id.id or None, old_stage.id or None, lead.stage_id.id or None,
+                         since or None, lead.create_date or None))
+        self.env["crm.lead.check"].flush_model()
+        cols = list(zip(*rows, strict=True))
+        self.env.cr.execute(f"""
+            SELECT {RECORD_FUNCTION}(r.lead, r.team, r.stage_from, r.stage_to, r.since, r.created, %(uid)s,
+                                     %(now)s, %(forced)s)
+              FROM unnest(%(lead)s::int[], %(team)s::int[], %(sfrom)s::int[], %(sto)s::int[],
+                          %(since)s::timestamp[], %(created)s::timestamp[])
+                   AS r(lead, team, stage_from, stage_to, since, created)
+             WHERE NOT EXISTS (SELECT 1 FROM crm_lead_stage_history h WHERE h.lead_id = r.lead)""", {
+            "uid": self.env.uid, "now": self.env.cr.now(), "forced": forced or None, "lead": list(cols[0]),
+            "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "since": list(cols[4]),
+            "created": list(cols[5])})
+        self._sfcn_invalidate_records()
+
+    def _sfcn_invalidate_records(self):
+        """Forget the cached stage history and checklist of these deals: rows written in SQL are new (none is in
+        the cache: the records already cached are left alone)."""
+        self.invalidate_recordset(["stage_history_ids", "check_ids", "check_done_count", "check_total_count",
+                                   "check_incomplete"])
+
+    def _sfcn_mark_forced(self, reason):
+        """The history rows of the move just written (the trigger's, each deal's latest) carry the reason of
+        a forced or mapped move."""
+        self.flush_recordset(["stage_id"])
+        self.env.cr.execute("""
+            UPDATE crm_lead_stage_history SET forced_reason = %s
+             WHERE id IN (SELECT max(id) FROM crm_lead_stage_history WHERE lead_id = ANY(%s) GROUP BY lead_id)""",
+                            [reason, self.ids])
+        self.env["crm.lead.stage.history"].invalidate_model(["forced_reason"])
 
     def _sfcn_reconfirm_backward(self, previous, config=None):
         """Answers of deals moved backward are marked for re-confirmation."""
@@ -167,66 +210,3 @@ class CrmLead(models.Model):
                     body = self.env._("Stage mapped to %(stage)s by %(user)s: %(reason)s",
                                       stage=lead.stage_id.name, user=self.env.user.name, reason=forced)
                 lead.message_post(body=body, message_type="notification")
-
-    def _sfcn_insert_rows(self, history, pairs, forced, read=(), hold=()):
-        """Insert the stage history rows and the missing checklist rows of a stage write in ONE query,
-        whatever the number of deals or checks (an ORM create of both cost more than the stage write).
-
-        history: [(lead, team, from, to, days_in_previous, days_since_create)];
-        pairs: [(lead, CheckEntry)] of the stages entered; existing answers (of an earlier stay) are kept.
-        read: check ids whose answers by these deals the same query returns, {(lead, check): done};
-        hold: [(lead, check)] that must be answered (done) for anything to be inserted."""
-        if not history:
-            return {}
-        # crm's clock for date_last_stage_update (the transaction's): a history row and the deal agree
-        now = self.env.cr.now()
-        self.env["crm.lead.check"].flush_model(["lead_id", "check_id", "done"])
-        cols = list(zip(*history, strict=True))
-        # the checklist rows' values come from the gate's cache of the checks (no join in the statement)
-        leads = [lead for lead, _e in pairs]
-        entries = [e for _lead, e in pairs]
-        hold_leads, hold_checks = zip(*hold, strict=True) if hold else ((), ())
-        self.env.cr.execute("""
-            WITH answers AS (
-                SELECT lead_id, check_id, done FROM crm_lead_check
-                 WHERE lead_id = ANY(%(lead)s::int[]) AND check_id = ANY(%(read)s::int[])
-            ), passed AS (
-                SELECT NOT EXISTS (
-                    SELECT 1 FROM unnest(%(hleads)s::int[], %(hchecks)s::int[]) AS h(lead_id, check_id)
-                     WHERE NOT EXISTS (SELECT 1 FROM answers a
-                                        WHERE a.lead_id = h.lead_id AND a.check_id = h.check_id AND a.done)
-                ) AS ok
-            ), history AS (
-                INSERT INTO crm_lead_stage_history
-                       (lead_id, team_id, stage_from_id, stage_to_id, days_in_previous, days_since_create,
-                        user_id, date, forced_reason, create_uid, create_date, write_uid, write_date)
-                SELECT r.lead_id, r.team_id, r.stage_from_id, r.stage_to_id, r.days_prev, r.days_create,
-                       %(uid)s, %(now)s, %(forced)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(lead)s::int[], %(team)s::int[], %(sfrom)s::int[], %(sto)s::int[],
-                              %(dprev)s::float8[], %(dcreate)s::float8[])
-                       AS r(lead_id, team_id, stage_from_id, stage_to_id, days_prev, days_create)
-                 WHERE (SELECT ok FROM passed)
-            ), checklist AS (
-                INSERT INTO crm_lead_check
-                       (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT p.lead_id, p.check_id, p.stage_id, p.stage_sequence, p.sequence, p.required, false, false,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(leads)s::int[], %(checks)s::int[], %(cstages)s::int[], %(cstageseqs)s::int[],
-                              %(cseqs)s::int[], %(creqs)s::bool[])
-                       AS p(lead_id, check_id, stage_id, stage_sequence, sequence, required)
-                 WHERE (SELECT ok FROM passed)
-                ON CONFLICT (lead_id, check_id) DO NOTHING
-            )
-            SELECT lead_id, check_id, done FROM answers""", {
-            "uid": self.env.uid, "now": now, "forced": forced or None, "lead": list(cols[0]),
-            "team": list(cols[1]), "sfrom": list(cols[2]), "sto": list(cols[3]), "dprev": list(cols[4]),
-            "dcreate": list(cols[5]), "leads": leads, "checks": [e.check_id for e in entries],
-            "cstages": [e.stage_id for e in entries], "cstageseqs": [e.stage_key[0] for e in entries],
-            "cseqs": [e.sequence for e in entries], "creqs": [e.required for e in entries], "read": list(read),
-            "hleads": list(hold_leads), "hchecks": list(hold_checks)})
-        answers = {(lead_id, check_id): bool(done) for lead_id, check_id, done in self.env.cr.fetchall()}
-        self.env["crm.lead.stage.history"].invalidate_model()
-        self.invalidate_recordset(["stage_history_ids", "check_ids", "check_done_count", "check_total_count",
-                                   "check_incomplete"])
-        return answers

@@ -29,6 +29,7 @@ from . import test_role_tours
 from . import test_stage_gate
 from . import test_stage_gate_paths
 from . import test_stage_gate_ui
+from . import test_stage_trigger
 from . import test_ui
 from . import test_weekly_followup
 from . import test_win_loss

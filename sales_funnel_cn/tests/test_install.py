@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..hooks import post_init_hook
 from ..models.crm_lead_install import INSTALL_SQL_COLUMNS
+from ..models.crm_lead_stage_history import TRIGGER
 from .common import SalesFunnelCommon
 
 
@@ -44,7 +45,9 @@ class TestInstallOnExistingData(SalesFunnelCommon):
             "company_id": cls.company_b.id})
         cls.deals = cls.deal1 | cls.deal3 | cls.pooled | cls.deal_b
         cls.env.flush_all()
-        cls.env.cr.execute("""
+        # as before the install: no stage trigger records the SQL moves below
+        cls.env.cr.execute(f"""
+            ALTER TABLE crm_lead DISABLE TRIGGER {TRIGGER};
             DELETE FROM crm_pool_history WHERE lead_id = ANY(%(ids)s);
             DELETE FROM crm_lead_stage_history WHERE lead_id = ANY(%(ids)s);
             DELETE FROM crm_lead_check WHERE lead_id = ANY(%(ids)s);
@@ -56,7 +59,8 @@ class TestInstallOnExistingData(SalesFunnelCommon):
              WHERE id = ANY(%(ids)s);
             UPDATE crm_lead SET stage_id = %(s1)s WHERE id = %(d1)s;
             UPDATE crm_lead SET stage_id = %(s3)s WHERE id = %(d3)s;
-            UPDATE crm_lead SET stage_id = %(s2)s WHERE id = %(pooled)s""", {
+            UPDATE crm_lead SET stage_id = %(s2)s WHERE id = %(pooled)s;
+            ALTER TABLE crm_lead ENABLE TRIGGER {TRIGGER}""", {
             "ids": cls.deals.ids, "b": cls.company_b.id, "s1": cls.s1.id, "s2": cls.s2.id, "s3": cls.s3.id,
             "d1": cls.deal1.id, "d3": cls.deal3.id, "pooled": cls.pooled.id})
         cls.env.invalidate_all()
@@ -102,6 +106,8 @@ class TestInstallOnExistingData(SalesFunnelCommon):
             self.assertEqual(answered.check_id, stages.check_ids, deal.name)
             self.assertEqual(set(answered.mapped("note")), {"Entered before the checklist"})
             self.assertEqual(answered.user_id, self.env.user)
+            # what the gate reads of them, filled in SQL, is what the ORM computes
+            self.assertEqual(deal._sfcn_done_check_ids(), set(stages.check_ids.ids), deal.name)
         self.assertFalse(self.deal_b.sfcn_historical, "no checklist in company B's stages")
         # never blocked retroactively: the marked deal moves on without the checks nobody could tick
         deal3 = self.deal3.with_user(self.rep)
