@@ -63,10 +63,10 @@ class CrmFollowup(models.Model):
     checkin_longitude = fields.Float("Check-in Longitude", digits=(10, 7), readonly=True, copy=False)
     checkin_accuracy = fields.Float("Check-in Accuracy (m)", readonly=True, copy=False)
     checkin_distance = fields.Float(
-        "Distance to Customer (km)", compute="_compute_checkin_distance", store=True, digits=(10, 2),
+        "Distance to Customer (km)", compute="_compute_checkin_distance", store=True, precompute=True, digits=(10, 2),
         help="Distance between the check-in and the customer's address coordinates, when both are known.")
     checkin_far = fields.Boolean(
-        "Far from Customer", compute="_compute_checkin_distance", store=True,
+        "Far from Customer", compute="_compute_checkin_distance", store=True, precompute=True,
         help="The check-in is farther from the customer's address than the allowed distance (setting).")
 
     @api.depends("checkin_date", "checkin_latitude", "checkin_longitude",
@@ -113,8 +113,20 @@ class CrmFollowup(models.Model):
         for followup in followups:
             followup._schedule_next_step()
         followups._mark_deals()
-        followups.partner_id.sudo()._apply_customer_level()
+        followups.filtered(lambda f: not f._sfcn_cannot_change_level()).partner_id.sudo()._apply_customer_level()
         return followups
+
+    def _sfcn_cannot_change_level(self):
+        """A follow-up on an active opportunity of its own customer, by a channel that is neither a visit nor a
+        meeting: the customer's company is at 有线索 or above because of that deal, and only a visit or a meeting
+        moves it further (res.partner._derive_customer_level: 意向 and 已实施), so its level is not derived again
+        for it (three queries per follow-up); a call skips it alike (crm_call_log_level.py)."""
+        lead = self.lead_id
+        meeting = self.env["ir.model.data"]._xmlid_to_res_id("sales_funnel_cn.followup_channel_meeting",
+                                                              raise_if_not_found=False)
+        return bool(lead) and lead.active and lead.type == "opportunity" \
+            and self.partner_id == lead.partner_id.commercial_partner_id \
+            and not self.channel_id.is_visit and self.channel_id.id != meeting
 
     def write(self, vals):
         self._check_no_checkin(vals)

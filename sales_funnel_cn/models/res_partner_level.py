@@ -84,7 +84,8 @@ class ResPartner(models.Model):
               FROM crm_followup f JOIN crm_followup_channel ch ON ch.id = f.channel_id
          LEFT JOIN crm_lead l ON l.id = f.lead_id
              WHERE f.partner_id IN %s GROUP BY f.partner_id""",
-                            [self.env.ref("sales_funnel_cn.followup_channel_meeting").id, tuple(companies.ids)])
+                            [self.env["ir.model.data"]._xmlid_to_res_id("sales_funnel_cn.followup_channel_meeting"),
+                             tuple(companies.ids)])
         followups = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         self.env.cr.execute("""
             SELECT DISTINCT p.commercial_partner_id FROM crm_call_log c JOIN res_partner p ON p.id = c.partner_id

@@ -49,6 +49,16 @@ class TestCustomerLevel(SalesFunnelCommon):
                          ["resource", "contacted", "lead", "intent", "signed", "implemented"])
         self.assertEqual(history[1].level_from, "resource")
 
+    def test_followups_on_an_opportunity_lift_it_by_a_visit_or_a_meeting_only(self):
+        """A follow-up on an active opportunity of the customer moves its level only by a visit or a meeting
+        (意向); any other channel is not derived again for it (crm_followup.py, TestFollowup's query count)."""
+        deal = self._deal()
+        self.assertEqual(self.company.customer_level, "lead")
+        self._followup(deal)
+        self.assertEqual(self.company.customer_level, "lead")
+        self._followup(deal, channel=self.env.ref("sales_funnel_cn.followup_channel_meeting"))
+        self.assertEqual(self.company.customer_level, "intent")
+
     def test_calls_lift_a_company_without_opportunity(self):
         """A call lifts a company without an open opportunity to 已接触; on an opportunity it changes nothing
         (the customer is not even read for it: TestCallQueries)."""

@@ -160,6 +160,30 @@ class TestFollowup(SalesFunnelCommon):
         activity.with_user(self.rep).action_feedback("已电话沟通")
         self.assertGreater(deal.date_last_followup, past)
 
+    def test_followup_logging_queries(self):
+        """A follow-up by WeChat on the rep's deal (the benchmark's, bench/bench_followup.py, against a call):
+        the deal, the customer (its company), the follow-up (INSERT, its check-in distance computed before it),
+        the deal's follow-up clock and return-to-pool date (one UPDATE). The customer's level is not derived again: a
+        follow-up that is neither a visit nor a meeting cannot change it on an active opportunity (eight
+        queries before: the level's three, the meeting channel looked up, the check-in distance written after
+        the INSERT). The benchmark's context: no creation line, no follower added."""
+        env = self.env(context={"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True,
+                                "mail_create_nosubscribe": True})
+        first, deal = (self._new_deal(f"跟进计数 {i}").with_env(env) for i in range(2))
+        Followup = env["crm.followup"].with_user(self.rep)
+        vals = {"channel_id": self.wechat.id, "purpose": "确认演示时间", "content": "沟通了预算"}
+        for __ in range(2):  # the caches of the rep (access rules, channel, settings)
+            first.invalidate_recordset()
+            first.partner_id.invalidate_recordset()
+            Followup.create(dict(vals, lead_id=first.id))
+        env.flush_all()
+        deal.invalidate_recordset()
+        deal.partner_id.invalidate_recordset()
+        with self.assertQueryCount(4):  # and the deal, read afresh
+            followup = Followup.create(dict(vals, lead_id=deal.id))
+        self.assertEqual(deal.date_last_followup, followup.date)
+        self.assertEqual((followup.checkin_distance, followup.checkin_far), (0.0, False))
+
     def test_system_message_on_a_deal_costs_no_query_of_the_module(self):
         """A system line in a deal's chatter (crm's tracking line of every stage move is one) costs the module no
         query: whether it is an activity marked done is read from Odoo's cached map of XML ids, not with
