@@ -5,8 +5,9 @@ from odoo import fields
 from odoo import models
 from odoo import tools
 
-CheckEntry = namedtuple(
-    "CheckEntry", "check_id stage_id stage_key required gate_mode team_id stage_is_won sequence")
+# what the gate reads of an item (the stage's settings are in its StageEntry; the checklist rows a move writes
+# take the item's settings from the database, crm_lead_stage_history.py)
+CheckEntry = namedtuple("CheckEntry", "check_id stage_id required")
 
 
 class CrmStageCheck(models.Model):
@@ -27,9 +28,7 @@ class CrmStageCheck(models.Model):
         """All active checklist items with what the stage gate needs of their stage (cached; cleared when
         checks or stages change), so a stage write reads no stage or checklist configuration."""
         checks = self.sudo().search([("stage_id", "!=", False)])
-        return tuple(CheckEntry(c.id, c.stage_id.id, (c.stage_id.sequence, c.stage_id.id), c.required,
-                                c.stage_id.gate_mode, c.stage_id.team_id.id, c.stage_id.is_won, c.sequence)
-                     for c in checks)
+        return tuple(CheckEntry(c.id, c.stage_id.id, c.required) for c in checks)
 
     @api.model_create_multi
     def create(self, vals_list):
