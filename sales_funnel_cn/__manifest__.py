@@ -2,7 +2,7 @@
     "name": "Sales Funnel CN",
     "summary": "销售漏斗: qualifying checklists per stage, key persons and A/B/C/D grades, "
     "call outcomes, public pool and Excel funnel reports for Chinese B2B teams",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.5.1",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-funnel-cn/sales_funnel_cn",
     "author": "sales_funnel_cn developers",

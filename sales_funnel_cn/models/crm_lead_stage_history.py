@@ -48,6 +48,8 @@ END $$;
 CREATE OR REPLACE FUNCTION {RECORD_FUNCTION}(
     p_lead integer, p_team integer, p_from integer, p_to integer, p_since timestamp, p_created timestamp,
     p_uid integer, p_now timestamp, p_forced varchar) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_next integer;
 BEGIN
     INSERT INTO crm_lead_stage_history
            (lead_id, team_id, stage_from_id, stage_to_id, days_in_previous, days_since_create, user_id, date,
@@ -60,12 +62,15 @@ BEGIN
     IF p_to IS NULL THEN
         RETURN;
     END IF;
+    -- looked up once: a STABLE call in the WHERE below would run again for every checklist item scanned
+    -- (half the cost of a move, measured)
+    v_next := {NEXT_FUNCTION}(p_team, p_to);
     INSERT INTO crm_lead_check
            (lead_id, check_id, stage_id, stage_sequence, sequence, required, done, needs_reconfirm,
             create_uid, create_date, write_uid, write_date)
     SELECT p_lead, c.id, c.stage_id, s.sequence, c.sequence, c.required, false, false, p_uid, p_now, p_uid, p_now
       FROM crm_stage_check c JOIN crm_stage s ON s.id = c.stage_id
-     WHERE c.active AND c.stage_id IN (p_to, {NEXT_FUNCTION}(p_team, p_to))
+     WHERE c.active AND c.stage_id IN (p_to, v_next)
     -- answers of an earlier stay are kept
     ON CONFLICT (lead_id, check_id) DO NOTHING;
 END $$;
