@@ -161,8 +161,6 @@ def _series(leads, vals, plain_leads, plain_vals):
     context its blocks run in (a trigger switched on or off, the gate patched out)."""
     env, plain_env = leads.env, plain_leads.env
     stage_from, stage_to = plain_leads[:1].stage_id.id, plain_vals["stage_id"]
-    nothing = nullcontext
-
     def without():
         stack = ExitStack()
         stack.enter_context(_statements(env.cr, f"ALTER TABLE crm_lead DISABLE TRIGGER {TRIGGER}",
@@ -171,12 +169,12 @@ def _series(leads, vals, plain_leads, plain_vals):
         return stack
 
     return {
-        "gated": (env, leads, vals, None, False, nothing),
-        "plain": (plain_env, plain_leads, plain_vals, None, False, nothing),
-        "moves": (env, leads, vals, None, True, nothing),
-        "plain_moves": (plain_env, plain_leads, plain_vals, None, True, nothing),
+        "gated": (env, leads, vals, None, False, nullcontext),
+        "plain": (plain_env, plain_leads, plain_vals, None, False, nullcontext),
+        "moves": (env, leads, vals, None, True, nullcontext),
+        "plain_moves": (plain_env, plain_leads, plain_vals, None, True, nullcontext),
         "floor": (plain_env, plain_leads, plain_vals,
-                  lambda lead: _record_floor(plain_env, lead, stage_from, stage_to), False, nothing),
+                  lambda lead: _record_floor(plain_env, lead, stage_from, stage_to), False, nullcontext),
         "trigger": (plain_env, plain_leads, plain_vals, None, False, lambda: _statements(
             plain_env.cr, "ALTER TABLE crm_lead ENABLE TRIGGER sfcn_bench_floor_record",
             "ALTER TABLE crm_lead DISABLE TRIGGER sfcn_bench_floor_record")),
@@ -186,15 +184,16 @@ def _series(leads, vals, plain_leads, plain_vals):
 
 def _round(series, count):
     """One round: the deals in blocks of BLOCK; each block written by every series in turn (the order reversed
-    every other block), so all series share the machine's conditions of the same moment: {series: [(seconds,
-    queries) per block]}."""
-    result = {name: [] for name in series}
+    every other block), so all series share the machine's conditions of the same moment: {series: (seconds,
+    queries)}."""
+    result = dict.fromkeys(series, (0.0, 0))
     names = list(series)
     for number, start in enumerate(range(0, count, BLOCK)):
         for name in (names if number % 2 == 0 else names[::-1]):
             env, deals, vals, record, as_user, around = series[name]
             with around():
-                result[name].append(_block(env, deals.ids[start:start + BLOCK], vals, record, as_user))
+                seconds, queries = _block(env, deals.ids[start:start + BLOCK], vals, record, as_user)
+            result[name] = (result[name][0] + seconds, result[name][1] + queries)
     return result
 
 
@@ -203,11 +202,6 @@ MEASURED = (
     ("trigger", "floor by trigger: plain crm + the history row written by a trigger in crm's UPDATE, vs plain crm"),
     ("without", "the module's stage write without the gate (no answers checked, stage trigger disabled), vs plain crm"),
 )
-
-
-def _totals(rounds, name):
-    """(seconds, queries) of each round of a series."""
-    return [(sum(s for s, _q in r[name]), sum(q for _s, q in r[name])) for r in rounds]
 
 
 def run(ctx, bench):
@@ -223,10 +217,10 @@ def run(ctx, bench):
     for _round_number in range(ROUNDS):
         rounds.append(_round(series, count))
         print(f"  {bench.name:<10} round {len(rounds)}: ms per write, " + ", ".join(
-            f"{name} {sum(s for s, _q in blocks) * 1000 / count:.2f}" for name, blocks in rounds[-1].items()),
+            f"{name} {seconds * 1000 / count:.2f}" for name, (seconds, _q) in rounds[-1].items()),
             flush=True)
     plain_cr.execute("ROLLBACK TO SAVEPOINT sfcn_bench_floor")
-    totals = {name: _totals(rounds, name) for name in series}
+    totals = {name: [r[name] for r in rounds] for name in series}
 
     def ratio_of(name, base="plain"):
         """The median over the rounds of the series' time over its baseline's in the same round, and the range."""
