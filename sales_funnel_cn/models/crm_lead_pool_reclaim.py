@@ -141,9 +141,17 @@ class CrmLead(models.Model):
 
     @api.model
     def action_pool_reclaim_now(self, batch_size=1000):
-        """Run one reclaim batch now (sales managers): what the scheduled action does on each call."""
+        """Run one reclaim batch now (sales managers): what the scheduled action does on each call.
+
+        One reclaim at a time: the batch holds the scheduled action's lock, as Odoo's "Run Manually" does, so a
+        click while the cron (or another manager, on any server) is reclaiming is refused with Odoo's "currently
+        being executed" message instead of racing it for the same deals (two reclaims on the same due deals make
+        PostgreSQL abort one of them, again on each of Odoo's retries while both keep going)."""
         if not self.env.user._sfcn_is_sales_manager():
             raise AccessError(self.env._("Only sales managers can run the reclaim."))
+        cron = self.env.ref("sales_funnel_cn.ir_cron_pool_reclaim", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._try_lock()
         return list(self._cron_pool_reclaim(batch_size=int(batch_size)))
 
     @api.model
