@@ -6,6 +6,7 @@ with the module's demo data (users zhangwei, lina, wangfang, liuqiang; password 
 import itertools
 import os
 import threading
+import time
 
 import pytest
 import requests
@@ -45,6 +46,18 @@ class OdooClient:
     def execute(self, model, method, *args, **kwargs):
         return self.call("object", "execute_kw", self.db, self.uid, self.password, model, method,
                          list(args), kwargs)
+
+
+def reclaim_now(client, batch_size=2):
+    """One "Reclaim now" batch; a click while a reclaim runs elsewhere is refused (one reclaim at a time: the
+    scheduled action's lock) and clicked again. Returns (done, remaining)."""
+    for _ in range(300):
+        try:
+            return client.execute("crm.lead", "action_pool_reclaim_now", batch_size=batch_size)
+        except RpcError as exc:
+            assert "currently being executed" in exc.message, exc
+            time.sleep(0.1)
+    raise AssertionError("the reclaim stayed locked")
 
 
 def parallel(*calls):

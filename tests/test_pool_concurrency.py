@@ -6,7 +6,6 @@ deals) is created through the admin's RPC.
 """
 import os
 import threading
-import time
 import uuid
 from datetime import datetime
 from datetime import timedelta
@@ -15,6 +14,7 @@ import pytest
 from conftest import OdooClient
 from conftest import RpcError
 from conftest import parallel
+from conftest import reclaim_now
 
 ROUNDS = int(os.environ.get("SFCN_POOL_ROUNDS", "50"))
 TAG = uuid.uuid4().hex[:6]
@@ -111,12 +111,7 @@ def test_claims_during_reclaim_no_deal_owned_and_pooled(admin, setup):
         def reclaim(stop=stop):
             try:
                 while True:
-                    try:
-                        _done, remaining = admin.execute("crm.lead", "action_pool_reclaim_now", batch_size=2)
-                    except RpcError as exc:  # the scheduled reclaim is running: one reclaim at a time
-                        assert "currently being executed" in exc.message, exc
-                        time.sleep(0.1)
-                        continue
+                    _done, remaining = reclaim_now(admin)
                     if not remaining:
                         return "reclaimed"
             finally:

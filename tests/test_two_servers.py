@@ -28,6 +28,7 @@ from conftest import DB
 from conftest import OdooClient
 from conftest import RpcError
 from conftest import parallel
+from conftest import reclaim_now
 
 REPO = Path(__file__).resolve().parents[1]
 ODOO_SRC = os.environ.get("ODOO_SRC", "/opt/odoo-18.0")
@@ -226,15 +227,8 @@ def run_manually(client, crons):
 
 
 def reclaim_loop(client):
-    """"Reclaim now" clicked until nothing is due; a click while a reclaim runs elsewhere is refused (the
-    scheduled action's lock) and clicked again."""
-    for _ in range(400):
-        try:
-            _done, remaining = client.execute("crm.lead", "action_pool_reclaim_now", batch_size=2)
-        except RpcError as exc:
-            assert "currently being executed" in exc.message, exc
-            time.sleep(0.1)
-            continue
+    for _ in range(200):
+        _done, remaining = reclaim_now(client)
         if not remaining:
             return "done"
     return "not done"
